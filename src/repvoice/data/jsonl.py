@@ -1,0 +1,181 @@
+"""Streaming, defensive JSONL reading and writing.
+
+Every line of the input comes back, in order, as a `Line`: the parsed object, or why it could
+not be parsed. Nothing is skipped silently; memory stays flat whatever the file size, because a
+line longer than `MAX_LINE_BYTES` is reported and skipped in chunks instead of being loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from repvoice.data.issues import DataError, Issue
+
+#: Longest line read into memory. A chat example over the largest token limit (131k) is < 2 MB.
+MAX_LINE_BYTES = 8 * 1024 * 1024
+_CHUNK = 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One non-blank line of a JSONL file."""
+
+    number: int
+    data: Any = None
+    error: str | None = None
+    code: str | None = None
+    size: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class JsonlReader:
+    """Iterate a JSONL file as `Line`s; file-level observations land in `notes`.
+
+    Raises `DataError` for a file that cannot be read at all: missing, a directory, empty.
+    """
+
+    path: Path
+    max_line_bytes: int = MAX_LINE_BYTES
+
+    def __post_init__(self) -> None:
+        self.path = Path(self.path)
+        self.notes: list[Issue] = []
+        self.lines_read = 0
+        self.bytes_read = 0
+        check_readable(self.path)
+
+    def _note(self, code: str, message: str, line: int | None = None) -> None:
+        self.notes.append(Issue(code, message, str(self.path), line, severity="warning"))
+
+    def __iter__(self) -> Iterator[Line]:
+        with self.path.open("rb") as fh:
+            yield from self._lines(fh)
+
+    def _lines(self, fh: IO[bytes]) -> Iterator[Line]:
+        number = 0
+        crlf_seen = False
+        while True:
+            raw = fh.readline(self.max_line_bytes + 1)
+            if not raw:
+                break
+            number += 1
+            self.bytes_read += len(raw)
+            if len(raw) > self.max_line_bytes and not raw.endswith(b"\n"):
+                size = len(raw) + _skip_to_newline(fh)
+                self.bytes_read += size - len(raw)
+                yield Line(
+                    number,
+                    error=f"line is {size / 1_048_576:.1f} MB, over the "
+                    f"{self.max_line_bytes // 1_048_576} MB a single example may be; not read",
+                    code="line_too_long",
+                    size=size,
+                )
+                continue
+            if number == 1 and raw.startswith(_BOM):
+                raw = raw[len(_BOM) :]
+                self._note(
+                    "bom",
+                    "file starts with a UTF-8 byte-order mark (ignored here; "
+                    "some uploaders reject it)",
+                    1,
+                )
+            has_newline = raw.endswith(b"\n")
+            if raw.endswith(b"\r\n") and not crlf_seen:
+                crlf_seen = True
+                self._note("crlf", "file uses CRLF (Windows) line endings; read as LF", number)
+            body = raw.strip()
+            if not body:
+                self._note("blank_line", "blank line (ignored)", number)
+                continue
+            self.lines_read += 1
+            yield _decode(number, body, len(raw), truncated=not has_newline)
+
+
+def _skip_to_newline(fh: IO[bytes]) -> int:
+    skipped = 0
+    while True:
+        chunk = fh.readline(_CHUNK)
+        if not chunk:
+            return skipped
+        skipped += len(chunk)
+        if chunk.endswith(b"\n"):
+            return skipped
+
+
+def _decode(number: int, body: bytes, size: int, *, truncated: bool) -> Line:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = body[exc.start : exc.start + 1].hex()
+        return Line(
+            number,
+            error=f"line is not valid UTF-8 (byte 0x{bad} at byte {exc.start + 1})",
+            code="not_utf8",
+            size=size,
+        )
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = " (the file may be truncated: its last line has no newline)" if truncated else ""
+        return Line(
+            number,
+            error=f"not valid JSON: {exc.msg} at column {exc.colno}{hint}",
+            code="not_json",
+            size=size,
+        )
+    except RecursionError:
+        return Line(number, error="not valid JSON: nested too deeply", code="not_json", size=size)
+    return Line(number, data=data, size=size)
+
+
+def check_readable(path: Path) -> None:
+    """Raise `DataError` naming the file when it cannot be read as data."""
+    name = str(path)
+    if not path.exists():
+        raise DataError(Issue("file_missing", "no such file", name))
+    if path.is_dir():
+        raise DataError(Issue("is_directory", "is a directory, not a file", name))
+    if not os.access(path, os.R_OK):
+        raise DataError(Issue("unreadable", "file is not readable (permission denied)", name))
+    if path.stat().st_size == 0:
+        raise DataError(Issue("empty_file", "file is empty", name))
+
+
+def read_records(path: str | Path) -> Iterator[tuple[int, Any]]:
+    """Yield (line number, object) for every parseable line; raise `DataError` at the first bad
+    line. For callers that need a clean file; the validator reports every problem instead."""
+    reader = JsonlReader(Path(path))
+    for line in reader:
+        if not line.ok:
+            raise DataError(
+                Issue(line.code or "bad_line", line.error or "", str(path), line.number)
+            )
+        yield line.number, line.data
+
+
+def dumps(obj: Any) -> str:
+    """One JSONL line: compact, UTF-8 kept as is, no trailing newline."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_jsonl(path: str | Path, records: Iterable[Any]) -> int:
+    """Write records one per line (LF, UTF-8); returns how many were written."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with path.open("w", encoding="utf-8", newline="\n") as fh:
+        for rec in records:
+            fh.write(dumps(rec))
+            fh.write("\n")
+            n += 1
+    return n

@@ -1,0 +1,38 @@
+"""Shared test fixtures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+SYSTEM = (
+    "You are a voice command parser for workout logging. "
+    "Parse the voice transcript into structured exercise data."
+)
+
+
+def chat(user: str, assistant: dict | str, system: str | None = SYSTEM) -> dict:
+    """An OpenAI chat record with the assistant turn as compact JSON."""
+    messages = [{"role": "system", "content": system}] if system else []
+    messages.append({"role": "user", "content": user})
+    content = assistant if isinstance(assistant, str) else json.dumps(assistant)
+    messages.append({"role": "assistant", "content": content})
+    return {"messages": messages}
+
+
+@pytest.fixture
+def write_jsonl(tmp_path: Path):
+    """Write records (dicts or raw strings) as a JSONL file and return its path."""
+
+    def write(records: list, name: str = "data.jsonl") -> Path:
+        path = tmp_path / name
+        with path.open("w", encoding="utf-8") as fh:
+            for r in records:
+                fh.write((r if isinstance(r, str) else json.dumps(r)) + "\n")
+        return path
+
+    return write
