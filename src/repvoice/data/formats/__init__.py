@@ -4,8 +4,16 @@ Adding a format is adding a module here that subclasses `Format` and decorates i
 `@register`; other packages can add theirs through the `repvoice.formats` entry-point group.
 """
 
-from repvoice.data.formats.base import Converted, Format, FormatError, Limits, Loss, Record
-from repvoice.data.formats.registry import all_formats, get_format, register
+from repvoice.data.formats.base import (
+    Converted,
+    Format,
+    FormatError,
+    Limits,
+    Loss,
+    Record,
+    RecordWriter,
+)
+from repvoice.data.formats.registry import all_formats, detect_format, get_format, register
 
 __all__ = [
     "Converted",
@@ -14,7 +22,9 @@ __all__ = [
     "Limits",
     "Loss",
     "Record",
+    "RecordWriter",
     "all_formats",
+    "detect_format",
     "get_format",
     "register",
 ]

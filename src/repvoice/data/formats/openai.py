@@ -243,6 +243,37 @@ def _check_tools(tools: Any) -> list[FormatError]:
     return errors
 
 
+def normalise(record: Record) -> Record:
+    """The canonical form of a valid record, for comparing records that mean the same.
+
+    `content` that is null or empty beside `tool_calls` is the same as no content, and a tool
+    call without `type` is a `"function"` call.
+    """
+    messages = record.get("messages")
+    if not isinstance(messages, list) or not any(
+        isinstance(m, dict) and "tool_calls" in m for m in messages
+    ):
+        return record
+    out = dict(record)
+    out["messages"] = [_normalise_message(m) for m in messages]
+    return out
+
+
+def _normalise_message(msg: Any) -> Any:
+    if not isinstance(msg, dict) or "tool_calls" not in msg:
+        return msg
+    msg = dict(msg)
+    if msg.get("content", 0) in (None, ""):
+        del msg["content"]
+    calls = msg["tool_calls"]
+    if isinstance(calls, list):
+        msg["tool_calls"] = [
+            {**c, "type": "function"} if isinstance(c, dict) and "type" not in c else c
+            for c in calls
+        ]
+    return msg
+
+
 def _json_type(value: Any) -> str:
     return {
         list: "an array",

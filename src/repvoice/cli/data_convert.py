@@ -1,0 +1,171 @@
+"""`repvoice data convert` and `repvoice data formats`: write a training file in another format,
+and list the formats."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from repvoice.cli._app import JsonOpt, console, data_app, err_console, friendly_errors, print_json
+from repvoice.data.convert import ConvertReport, convert_file
+from repvoice.data.convert import Progress as ProgressFn
+from repvoice.data.formats import all_formats
+
+
+@contextmanager
+def _progress(path: Path) -> Iterator[ProgressFn | None]:
+    """A transient progress bar on stderr, on a terminal only."""
+    if not err_console.is_terminal or not path.is_file():
+        yield None
+        return
+    with Progress(
+        TextColumn("converting"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[records]:,} records"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("convert", total=path.stat().st_size, records=0)
+        yield lambda done, records: bar.update(task, completed=done, records=records)
+
+
+@data_app.command("convert")
+def convert(
+    file: Annotated[Path, typer.Argument(help="The file to convert.", show_default=False)],
+    to: Annotated[
+        str, typer.Option("--to", "-t", help="Target format (see `repvoice data formats`).")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Output file (a folder for `hf`).")
+    ],
+    from_: Annotated[
+        str,
+        typer.Option(
+            "--from", "-f", help="Format of FILE (any readable format, or auto to guess it)."
+        ),
+    ] = "openai",
+    lossy: Annotated[
+        bool, typer.Option("--lossy", help="Convert records the target cannot fully carry.")
+    ] = False,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Leave out invalid records (listed).")
+    ] = False,
+    show: Annotated[int, typer.Option("--show", help="Problems to list.", min=0)] = 20,
+    json_out: JsonOpt = False,
+) -> None:
+    """Convert a chat fine-tuning file to another provider's or model's format.
+
+    Every record is checked, read into OpenAI chat form and written in the target format.
+    Anything the target cannot carry (tool calls, weights, names...) is a loss, listed per
+    record as file:line field: message. Without `--lossy` a lossy record, and without
+    `--skip-invalid` an invalid one, stops the conversion and nothing is written (the output
+    is only replaced once the whole file converted). `--from X` reads a file in format X back
+    into OpenAI form (`--to openai`).
+
+    Exit status: 0 written, 1 problems found (nothing written), 2 unusable input.
+
+    Example: repvoice data convert train.jsonl --to vertex -o train.vertex.jsonl
+    """
+    with friendly_errors(), _progress(file) as progress:
+        report = convert_file(
+            file,
+            output,
+            to=to,
+            from_=from_,
+            lossy=lossy,
+            skip_invalid=skip_invalid,
+            progress=progress,
+        )
+    if json_out:
+        print_json(report.to_dict())
+    else:
+        _print_report(report, show)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _print_report(report: ConvertReport, show: int) -> None:
+    table = Table(title=f"{report.from_} → {report.to}", title_justify="left", show_header=False)
+    table.add_column("", style="bold")
+    table.add_column("", justify="right")
+    table.add_row("records read", f"{report.read:,}")
+    table.add_row("written", f"{report.written:,}")
+    table.add_row("lossy", f"{report.lossy:,}")
+    table.add_row("invalid", f"{report.invalid:,}")
+    if report.skipped:
+        table.add_row("skipped (invalid)", f"{report.skipped:,}")
+    console.print(table)
+    for note in report.notes:
+        console.print(f"[dim]note[/]: {escape(str(note))}", highlight=False)
+    for issue in report.problems[:show]:
+        colour = "yellow" if issue.severity == "warning" else "red"
+        kind = "loss" if issue.code == "loss" else issue.code
+        console.print(
+            f"{escape(issue.location())}: [{colour}]{kind}[/]: {escape(issue.message)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    rest = report.problem_count - min(show, len(report.problems))
+    if rest > 0:
+        console.print(f"… and {rest:,} more problem(s) (--json lists up to 1,000)")
+    if report.ok:
+        console.print(f"[green]wrote[/] {report.written:,} records to {escape(report.output)}")
+    else:
+        err_console.print(f"[bold red]{escape(report.reason)}[/]", highlight=False)
+
+
+@data_app.command("formats")
+def formats(json_out: JsonOpt = False) -> None:
+    """List every training-data format: name, what it is, whether it can be read back
+    (`--from`), whether the provider still offers fine-tuning, its limits and its source.
+
+    Example: repvoice data formats --json
+    """
+    rows = [
+        {
+            "name": f.name,
+            "title": f.title,
+            "kind": f.kind,
+            "readable": f.readable,
+            "available": f.available,
+            "limits": f.limits.to_dict(),
+            "source": f.source,
+        }
+        for f in all_formats().values()
+    ]
+    if json_out:
+        print_json(rows)
+        return
+    table = Table(title="Training-data formats", title_justify="left")
+    table.add_column("name", no_wrap=True, style="bold")
+    table.add_column("title")
+    table.add_column("readable", no_wrap=True)
+    table.add_column("available", no_wrap=True)
+    table.add_column("limits")
+    table.add_column("source", overflow="fold", style="dim")
+    for row in rows:
+        limits = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in row["limits"].items())
+        table.add_row(
+            row["name"],
+            row["title"],
+            "yes" if row["readable"] else "no",
+            "yes" if row["available"] else "[red]no[/]",
+            limits or "—",
+            escape(row["source"]),
+        )
+    console.print(table)

@@ -1,0 +1,115 @@
+"""Rendered chat-template text (`{"text": "..."}`) for open models, the way `transformers`
+renders it: a Jinja template over role/content messages.
+
+Templates carry text turns only: tool calls, tool replies, names and weights are reported lost.
+Content holding one of the template's special tokens cannot be written (it would forge turns).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any, ClassVar
+
+from jinja2 import Template
+from jinja2.exceptions import TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from repvoice.data.formats._common import (
+    expect_keys,
+    expect_object,
+    merge_consecutive,
+    plain_turns,
+    require_chat,
+)
+from repvoice.data.formats.base import Converted, Format, FormatError, Loss, Record
+
+
+def _raise(message: str) -> None:
+    raise TemplateError(message)
+
+
+class TemplateFormat(Format):
+    """A chat template. Subclasses set the template, tokens and, if readable, `parse_text`."""
+
+    template: ClassVar[str]
+    bos_token: ClassVar[str] = ""
+    eos_token: ClassVar[str] = ""
+    special_tokens: ClassVar[tuple[str, ...]]
+    #: The template `trim`s message content, so outer whitespace does not survive.
+    trims: ClassVar[bool] = False
+    #: The template raises unless user and assistant turns alternate.
+    alternates: ClassVar[bool] = False
+
+    @cached_property
+    def _template(self) -> Template:
+        env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+        env.globals["raise_exception"] = _raise
+        return env.from_string(self.template)
+
+    def render(self, messages: list[dict[str, str]]) -> str:
+        """The training text for role/content messages."""
+        return self._template.render(
+            messages=messages, bos_token=self.bos_token, eos_token=self.eos_token
+        )
+
+    def to_record(self, record: Record) -> Converted:
+        turns, losses = plain_turns(record, self.title)
+        if self.alternates:
+            # Leading system turns are folded by the template; only the rest must alternate.
+            head = [t for t in turns if t.role == "system"]
+            if len(head) > 1:
+                losses.append(
+                    Loss(
+                        f"messages[{head[1].index}]",
+                        f"{self.title} holds one system prompt; joined",
+                    )
+                )
+                head = [
+                    head[0].__class__("system", "\n\n".join(t.content for t in head), head[0].index)
+                ]
+            turns = head + merge_consecutive(
+                [t for t in turns if t.role != "system"], self.title, losses
+            )
+        require_chat(turns, self.title)
+        for t in turns:
+            at = f"messages[{t.index}].content"
+            for token in self.special_tokens:
+                if token in t.content:
+                    raise FormatError(at, f"contains the special token {token!r} of {self.title}")
+            if self.trims and t.content != t.content.strip():
+                losses.append(Loss(at, f"{self.title} trims outer whitespace"))
+        try:
+            text = self.render([{"role": t.role, "content": t.content} for t in turns])
+        except TemplateError as exc:
+            raise FormatError("messages", f"{self.title} template: {exc.message}") from None
+        return self.verified(record, {"text": text}, losses)
+
+    def text_of(self, data: Any) -> str:
+        data = expect_object(data, None)
+        expect_keys(data, {"text"}, None)
+        text = data.get("text")
+        if not isinstance(text, str) or not text:
+            raise FormatError("text", "must be a non-empty string")
+        return text
+
+
+def split_turns(text: str, start: str, sep: str, end: str) -> list[tuple[str, str]]:
+    """(role, content) pairs from `start role sep content end` repeated to the end of `text`."""
+    out: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(text):
+        if not text.startswith(start, pos):
+            raise FormatError("text", f"expected {start!r} at character {pos}")
+        head = pos + len(start)
+        cut = text.find(sep, head)
+        stop = text.find(end, head)
+        if cut < 0 or stop < 0 or stop < cut:
+            raise FormatError("text", f"unterminated turn at character {pos}")
+        role = text[head:cut]
+        if role not in ("system", "user", "assistant"):
+            raise FormatError("text", f"unknown role {role!r} at character {pos}")
+        out.append((role, text[cut + len(sep) : stop]))
+        pos = stop + len(end)
+    if not out:
+        raise FormatError("text", "no turns")
+    return out

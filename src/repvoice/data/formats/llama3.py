@@ -1,0 +1,46 @@
+"""Llama 3 instruct text: `<|begin_of_text|>`, then per message
+`<|start_header_id|>{role}<|end_header_id|>\\n\\n{content}<|eot_id|>` (content stripped).
+
+This is Meta's `ChatFormat` and the Llama 3.0 HF template; the 3.1/3.3 HF templates add a dated
+system block that is not written here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from repvoice.data.formats._template import TemplateFormat, split_turns
+from repvoice.data.formats.base import FormatError, Record
+from repvoice.data.formats.registry import register
+
+BOS = "<|begin_of_text|>"
+
+
+@register
+class Llama3Format(TemplateFormat):
+    name = "llama3"
+    title = "Llama 3 chat-template text"
+    source = (
+        "meta-llama/llama3 llama/tokenizer.py ChatFormat; Meta-Llama-3-8B-Instruct chat_template"
+    )
+    bos_token = BOS
+    eos_token = "<|eot_id|>"
+    special_tokens = (BOS, "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>")
+    trims = True
+    template = (
+        "{% for message in messages %}"
+        "{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'"
+        " + message['content'] | trim + '<|eot_id|>' %}"
+        "{% if loop.index0 == 0 %}{% set content = bos_token + content %}{% endif %}"
+        "{{ content }}"
+        "{% endfor %}"
+    )
+
+    def from_record(self, data: Any) -> Record:
+        text = self.text_of(data)
+        if not text.startswith(BOS):
+            raise FormatError("text", f"must start with {BOS}")
+        turns = split_turns(
+            text[len(BOS) :], "<|start_header_id|>", "<|end_header_id|>\n\n", "<|eot_id|>"
+        )
+        return {"messages": [{"role": r, "content": c} for r, c in turns]}
