@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +19,18 @@ from repvoice.data.issues import DataError, Issue
 
 #: Longest line read into memory. A chat example over the largest token limit (131k) is < 2 MB.
 MAX_LINE_BYTES = 8 * 1024 * 1024
+#: Notes of one kind kept in `JsonlReader.notes`; `note_counts` keeps the exact number.
+MAX_NOTES_PER_CODE = 100
 _CHUNK = 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
+#: Leading bytes of files that are not UTF-8 text at all, and what they are.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xfe", "UTF-16 text; save it as UTF-8"),
+    (b"\xfe\xff", "UTF-16 text; save it as UTF-8"),
+    (b"\x1f\x8b", "gzip-compressed; decompress it first"),
+    (b"PK\x03\x04", "a zip archive; extract it first"),
+    (b"PAR1", "a Parquet file, not JSONL"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +52,9 @@ class Line:
 class JsonlReader:
     """Iterate a JSONL file as `Line`s; file-level observations land in `notes`.
 
-    Raises `DataError` for a file that cannot be read at all: missing, a directory, empty.
+    Raises `DataError` for a file that cannot be read at all: missing, a directory, empty,
+    or binary (UTF-16, compressed). `notes` keeps the first `MAX_NOTES_PER_CODE` notes of each
+    kind; `note_counts` counts them all.
     """
 
     path: Path
@@ -50,12 +63,15 @@ class JsonlReader:
     def __post_init__(self) -> None:
         self.path = Path(self.path)
         self.notes: list[Issue] = []
+        self.note_counts: Counter[str] = Counter()
         self.lines_read = 0
         self.bytes_read = 0
         check_readable(self.path)
 
     def _note(self, code: str, message: str, line: int | None = None) -> None:
-        self.notes.append(Issue(code, message, str(self.path), line, severity="warning"))
+        self.note_counts[code] += 1
+        if self.note_counts[code] <= MAX_NOTES_PER_CODE:
+            self.notes.append(Issue(code, message, str(self.path), line, severity="warning"))
 
     def __iter__(self) -> Iterator[Line]:
         with self.path.open("rb") as fh:
@@ -81,13 +97,15 @@ class JsonlReader:
                     size=size,
                 )
                 continue
-            if number == 1 and raw.startswith(_BOM):
+            if raw.startswith(_BOM):
+                # also mid-file, where files saved with a BOM were concatenated
                 raw = raw[len(_BOM) :]
+                where = "file starts" if number == 1 else "line starts"
                 self._note(
                     "bom",
-                    "file starts with a UTF-8 byte-order mark (ignored here; "
+                    f"{where} with a UTF-8 byte-order mark (ignored here; "
                     "some uploaders reject it)",
-                    1,
+                    number,
                 )
             has_newline = raw.endswith(b"\n")
             if raw.endswith(b"\r\n") and not crlf_seen:
@@ -124,18 +142,35 @@ def _decode(number: int, body: bytes, size: int, *, truncated: bool) -> Line:
             size=size,
         )
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        hint = " (the file may be truncated: its last line has no newline)" if truncated else ""
+        if truncated:
+            return Line(
+                number,
+                error=f"not valid JSON: {exc.msg} (column {exc.colno}); the last line has no "
+                "newline, so the file looks cut off mid-record",
+                code="truncated",
+                size=size,
+            )
+        hint = ""
+        if body in (b"{", b"["):
+            hint = " (this looks like pretty-printed JSON; JSONL needs one record per line)"
         return Line(
             number,
-            error=f"not valid JSON: {exc.msg} at column {exc.colno}{hint}",
+            error=f"not valid JSON: {exc.msg} (column {exc.colno}){hint}",
             code="not_json",
             size=size,
         )
+    except ValueError as exc:
+        return Line(number, error=f"not valid JSON: {exc}", code="not_json", size=size)
     except RecursionError:
         return Line(number, error="not valid JSON: nested too deeply", code="not_json", size=size)
     return Line(number, data=data, size=size)
+
+
+def _reject_constant(name: str) -> Any:
+    # Python's json accepts NaN and Infinity; JSON and the providers' parsers do not.
+    raise ValueError(f"{name} is not a JSON value")
 
 
 def check_readable(path: Path) -> None:
@@ -149,6 +184,16 @@ def check_readable(path: Path) -> None:
         raise DataError(Issue("unreadable", "file is not readable (permission denied)", name))
     if path.stat().st_size == 0:
         raise DataError(Issue("empty_file", "file is empty", name))
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4)
+    except OSError as exc:
+        raise DataError(
+            Issue("unreadable", f"file cannot be read ({exc.strerror})", name)
+        ) from None
+    for magic, what in _SIGNATURES:
+        if head.startswith(magic):
+            raise DataError(Issue("not_text", f"file is {what}", name))
 
 
 def read_records(path: str | Path) -> Iterator[tuple[int, Any]]:
