@@ -1,0 +1,1 @@
+"""The local parser: transcript tokens, spoken numbers and durations for slot tagging."""
