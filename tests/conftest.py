@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+
+# Wide, stable terminal for rich tables, set before any test imports the CLI's consoles.
+os.environ["COLUMNS"] = "200"
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

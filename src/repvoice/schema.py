@@ -174,6 +174,7 @@ class Context(BaseModel):
                 ("last_weight", "weight"),
                 ("last_reps", "reps"),
                 ("last_weight_unit", "weight_unit"),
+                ("last_rpe", "rpe"),
                 ("last_exercise", "exercise_name"),
                 ("current_exercise", "exercise_name"),
             ):

@@ -6,10 +6,12 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from repvoice import __version__
 from repvoice.data.issues import DataError
@@ -39,7 +41,7 @@ JsonOpt = Annotated[
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print an error line on stderr and exit."""
-    err_console.print(f"[bold red]error[/]: {message}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error[/]: {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -55,11 +57,23 @@ def friendly_errors() -> Iterator[None]:
     try:
         yield
     except DataError as exc:
-        fail(str(exc.issue))
+        issue = exc.issue
+        fail(f"{issue.location()}: {issue.message} [{issue.code}]")
     except KeyError as exc:
         fail(str(exc.args[0]) if exc.args else str(exc))
     except OSError as exc:
         fail(f"{exc.filename or ''}: {exc.strerror or exc}")
+
+
+def file_or_default(file: Path | None) -> Path:
+    """`file`, or the bundled default training file when none was given (said on stderr)."""
+    if file is not None:
+        return file
+    from repvoice.data.bundled import default_train_path
+
+    path = default_train_path()
+    err_console.print(f"[dim]using the bundled default dataset: {escape(str(path))}[/]")
+    return path
 
 
 def _version(value: bool) -> None:
