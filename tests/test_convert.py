@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import chat
 from repvoice.cli import app
 from repvoice.data.convert import convert_file
 from repvoice.data.formats import all_formats, get_format
@@ -250,3 +251,11 @@ def test_from_auto_detects_the_source(tmp_path: Path) -> None:
     report = convert_file(mid, back, to="openai", from_="auto")
     assert report.ok and report.from_ == "sharegpt"
     assert records(back) == records(PLAIN)
+
+
+def test_retired_target_is_noted(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(chat("squat 225 for 5", {"confidence": 0.9})) + "\n")
+    report = convert_file(src, tmp_path / "out.jsonl", to="bedrock")
+    assert report.written == 1
+    assert [n.code for n in report.notes] == ["target_retired"]

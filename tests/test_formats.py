@@ -359,9 +359,10 @@ def test_unreadable_templates_say_why() -> None:
             fmt.from_record({"text": "x"})
 
 
-def test_cohere_is_marked_unavailable() -> None:
-    assert get_format("cohere").available is False
-    assert all(f.available for n, f in all_formats().items() if n != "cohere")
+def test_retired_providers_are_marked_unavailable() -> None:
+    retired = {"cohere", "bedrock"}
+    assert all(get_format(n).available is False for n in retired)
+    assert all(f.available for n, f in all_formats().items() if n not in retired)
 
 
 def test_documented_limits() -> None:

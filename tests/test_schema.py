@@ -18,8 +18,8 @@ def test_compact_json_orders_fields_and_drops_nulls():
         confidence=0.95,
     )
     assert ws.to_compact_json() == (
-        '{"exercise_name": "Barbell Bench Press", "weight": 225.0, "weight_unit": "lbs", '
-        '"reps": 8, "rpe": 8.0, "rir": 2, "confidence": 0.95}'
+        '{"exercise_name": "Barbell Bench Press", "weight": 225, "weight_unit": "lbs", '
+        '"reps": 8, "rpe": 8, "rir": 2, "confidence": 0.95}'
     )
 
 

@@ -117,7 +117,8 @@ class WorkoutSet(BaseModel):
 
     def to_compact_json(self) -> str:
         """The one-line JSON the training data uses: fields in order, nulls left out."""
-        return json.dumps(compact_dict(self.model_dump()), separators=(", ", ": "))
+        fields = {k: _whole(v) for k, v in compact_dict(self.model_dump()).items()}
+        return json.dumps(fields, separators=(", ", ": "))
 
 
 class Alternative(BaseModel):
@@ -193,6 +194,13 @@ def compact_dict(fields: dict[str, Any]) -> dict[str, Any]:
         if k not in ordered and k not in FIELD_ORDER and v is not None:
             ordered[k] = v
     return ordered
+
+
+def _whole(value: Any) -> Any:
+    """225.0 -> 225, as the training data writes whole numbers; other values unchanged."""
+    if isinstance(value, float) and value.is_integer() and not isinstance(value, bool):
+        return int(value)
+    return value
 
 
 def workout_json_schema() -> dict[str, Any]:

@@ -132,7 +132,8 @@ def _print_report(report: ConvertReport, show: int) -> None:
 @data_app.command("formats")
 def formats(json_out: JsonOpt = False) -> None:
     """List every training-data format: name, what it is, whether it can be read back
-    (`--from`), whether the provider still offers fine-tuning, its limits and its source.
+    (`--from`), whether the provider still offers fine-tuning and its limits (`--json` adds the
+    documentation each follows).
 
     Example: repvoice data formats --json
     """
@@ -157,7 +158,6 @@ def formats(json_out: JsonOpt = False) -> None:
     table.add_column("readable", no_wrap=True)
     table.add_column("available", no_wrap=True)
     table.add_column("limits")
-    table.add_column("source", overflow="fold", style="dim")
     for row in rows:
         limits = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in row["limits"].items())
         table.add_row(
@@ -166,6 +166,5 @@ def formats(json_out: JsonOpt = False) -> None:
             "yes" if row["readable"] else "no",
             "yes" if row["available"] else "[red]no[/]",
             limits or "—",
-            escape(row["source"]),
         )
     console.print(table)

@@ -104,7 +104,7 @@ def print_cost(r: CostReport) -> None:
     )
     pl = r.price_list
     console.print(
-        f"prices: {pl['source']} (file dated {pl['file_modified']}, revision "
+        f"prices: {pl['source']} (installed {pl['file_modified']}, revision "
         f"{pl['revision'][:12]}); training prices per 1M tokens, inference per 1M in/out",
         highlight=False,
     )

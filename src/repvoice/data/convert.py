@@ -146,6 +146,15 @@ def convert_file(
             progress(reader.bytes_read if reader else 0, report.read)
         if reader is not None:
             report.notes = list(reader.notes)
+        if not target.available:
+            report.notes.append(
+                Issue(
+                    "target_retired",
+                    f"{target.title}: this provider no longer accepts new fine-tuning jobs",
+                    str(dst),
+                    severity="warning",
+                )
+            )
         if failed:
             report.written = 0  # the partial output was removed
             report.reason = _reason(report, lossy, skip_invalid)

@@ -26,6 +26,8 @@ from repvoice.data.formats.registry import register
 class BedrockFormat(Format):
     name = "bedrock"
     title = "Claude 3 Haiku on Amazon Bedrock (legacy; EOL 2026-09-10)"
+    # Bedrock lists Claude 3 Haiku as Legacy with end of life 2026-09-10 (FORMATS.md §0).
+    available = False
     limits = Limits(tokens_per_example=32_000, max_examples=10_000, max_validation_examples=1_000)
     source = (
         "platform.claude.com/cookbook/finetuning-finetuning-on-bedrock; aws-samples/"
