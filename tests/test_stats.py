@@ -313,3 +313,21 @@ def test_any_json_lines_are_counted_never_crash(tmp_path_factory, rows: list) ->
     assert s.records + s.unreadable == len(rows)
     assert s.tokens_total.count == s.records
     json.dumps(s.to_dict())
+
+
+def test_slip_and_no_exercise_shares(tmp_path: Path) -> None:
+    path = tmp_path / "slips.jsonl"
+    answer = {"exercise_name": "Barbell Deadlift", "confidence": 0.9}
+    records = [
+        chat("dead lift 315 for 5", answer),
+        chat("deadlift 315 for 5 raps", answer),
+        chat("bench 225 at are pee e 8", answer),
+        chat("225 for 8", {"confidence": 0.4}),
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    shares = {p["name"]: p for p in compute_stats(path).to_dict()["proportions"]}
+    assert (shares["speech_to_text_slips"]["count"], shares["speech_to_text_slips"]["total"]) == (
+        3,
+        4,
+    )
+    assert (shares["no_exercise"]["count"], shares["no_exercise"]["total"]) == (1, 4)

@@ -241,6 +241,26 @@ def _context_suffix(ex: Example) -> bool | None:
     return ex.context_state == "json"
 
 
+# Speech-to-text slips seen in public gym-logging code (PARSING.md §4.1) and common mishearings
+# of exercise words; a word list, so it undercounts slips it does not know.
+_SLIPS = re.compile(
+    r"\b(?:raps|wraps|ate (?:reps|raps)|are pee(?: e)?|r p e|r pay|are i are|r i r|rear delt"
+    r"(?!s? (?:fly|flye|flies|raise|row))|dead[ -]lifts?|bench (?:priest|breast|rest)|"
+    r"venture press|binch|girls|squads|lunches|school crushers|preach her|try sep|hip trusts|"
+    r"pool downs|dumb bell|dumbell|kettle bell|bar bell|kilo's|keelos|for for|to to)\b",
+    re.IGNORECASE,
+)
+
+
+def _speech_slips(ex: Example) -> bool | None:
+    return bool(_SLIPS.search(ex.user)) if ex.user else None
+
+
+def _no_exercise(ex: Example) -> bool | None:
+    w = ex.workout
+    return None if w is None else w.get("exercise_name") is None
+
+
 PHENOMENA: list[Phenomenon] = [
     Phenomenon(
         "numbers_as_words",
@@ -249,6 +269,18 @@ PHENOMENA: list[Phenomenon] = [
         _numbers_as_words,
     ),
     Phenomenon("kg", "weight is in kg", "workout answers with a weight", _kg_share),
+    Phenomenon(
+        "speech_to_text_slips",
+        'user text has a known speech-to-text slip ("raps", "are pee e", "dead lift"; word list)',
+        "records with a user text",
+        _speech_slips,
+    ),
+    Phenomenon(
+        "no_exercise",
+        "the answer names no exercise",
+        "workout answers",
+        _no_exercise,
+    ),
     Phenomenon(
         "context_suffix",
         'system prompt ends in "\\n\\nContext: {json}" (a follow-up with the previous set)',
