@@ -33,6 +33,7 @@ def records(draw: st.DrawFn) -> dict[str, Any]:
         messages.append({"role": "system", "content": draw(plain_text)})
     calls = 0
     used: set[str] = set()
+    seen_ids: set[str] = set()
     for _ in range(draw(st.integers(1, 3))):
         user: dict[str, Any] = {"role": "user", "content": draw(plain_text)}
         if draw(st.integers(0, 9)) == 0:
@@ -49,6 +50,9 @@ def records(draw: st.DrawFn) -> dict[str, Any]:
                     if draw(st.integers(0, 3))
                     else draw(st.from_regex(r"[A-Za-z0-9]{9}", fullmatch=True))
                 )
+                if cid in seen_ids:  # ids are unique within a conversation
+                    cid = f"call_{calls}"
+                seen_ids.add(cid)
                 calls += 1
                 ids.append(cid)
                 args = json.dumps(draw(arguments), ensure_ascii=False, separators=(",", ":"))

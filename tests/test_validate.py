@@ -449,3 +449,18 @@ def test_format_that_cannot_be_read_back_exits_2(write_jsonl) -> None:
     result = runner.invoke(app, ["data", "validate", str(path), "-f", unreadable[0]])
     assert result.exit_code == 2
     assert "cannot be validated" in result.stderr
+
+
+def test_duplicate_tool_call_ids_are_an_error(write_jsonl) -> None:
+    call = {"type": "function", "function": {"name": "log_set", "arguments": "{}"}}
+    record = {
+        "messages": [
+            {"role": "user", "content": "log it"},
+            {"role": "assistant", "tool_calls": [{"id": "a", **call}, {"id": "a", **call}]},
+            {"role": "tool", "tool_call_id": "a", "content": "ok"},
+            {"role": "assistant", "content": "done"},
+        ]
+    }
+    report = validate_file(write_jsonl([record] * 10), task="none")
+    fields = {(i.line, i.field) for i in report.issues if "used twice" in i.message}
+    assert (1, "messages[1].tool_calls[1].id") in fields

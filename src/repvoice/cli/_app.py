@@ -12,6 +12,14 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from repvoice import __version__
 from repvoice.data.issues import DataError
@@ -63,6 +71,45 @@ def friendly_errors() -> Iterator[None]:
         fail(str(exc.args[0]) if exc.args else str(exc))
     except OSError as exc:
         fail(f"{exc.filename or ''}: {exc.strerror or exc}")
+
+
+#: Inputs smaller than this are done too fast to be worth a progress bar.
+PROGRESS_MIN_BYTES = 4 * 1024 * 1024
+
+
+class ByteBar:
+    """A running byte-progress bar: `advance` by a count, or `to` an absolute position."""
+
+    def __init__(self, bar: Progress, task: TaskID) -> None:
+        self._bar, self._task = bar, task
+
+    def advance(self, n: int) -> None:
+        self._bar.advance(self._task, n)
+
+    def to(self, done: int, total: int | None = None, **fields: Any) -> None:
+        self._bar.update(self._task, completed=done, total=total, **fields)
+
+
+@contextmanager
+def byte_progress(label: str, total: int, *, records: bool = False) -> Iterator[ByteBar | None]:
+    """A transient progress bar on stderr over `total` bytes; None (no bar) for small inputs
+    or when stderr is not a terminal, so `--json` output and logs stay clean."""
+    if total < PROGRESS_MIN_BYTES or not err_console.is_terminal:
+        yield None
+        return
+    columns = [TextColumn(label), BarColumn(), DownloadColumn()]
+    if records:
+        columns.append(TextColumn("{task.fields[records]:,} records"))
+    with Progress(*columns, TimeRemainingColumn(), console=err_console, transient=True) as bar:
+        yield ByteBar(bar, bar.add_task(label, total=total, records=0))
+
+
+def file_size(path: Path) -> int:
+    """Size of a regular file in bytes; 0 for anything else (the command reports that itself)."""
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return 0
 
 
 def file_or_default(file: Path | None) -> Path:

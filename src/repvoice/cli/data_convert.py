@@ -3,45 +3,25 @@ and list the formats."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
-from repvoice.cli._app import JsonOpt, console, data_app, err_console, friendly_errors, print_json
+from repvoice.cli._app import (
+    JsonOpt,
+    byte_progress,
+    console,
+    data_app,
+    err_console,
+    file_size,
+    friendly_errors,
+    print_json,
+)
 from repvoice.data.convert import ConvertReport, convert_file
-from repvoice.data.convert import Progress as ProgressFn
 from repvoice.data.formats import all_formats
-
-
-@contextmanager
-def _progress(path: Path) -> Iterator[ProgressFn | None]:
-    """A transient progress bar on stderr, on a terminal only."""
-    if not err_console.is_terminal or not path.is_file():
-        yield None
-        return
-    with Progress(
-        TextColumn("converting"),
-        BarColumn(),
-        DownloadColumn(),
-        TextColumn("{task.fields[records]:,} records"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("convert", total=path.stat().st_size, records=0)
-        yield lambda done, records: bar.update(task, completed=done, records=records)
 
 
 @data_app.command("convert")
@@ -81,7 +61,11 @@ def convert(
 
     Example: repvoice data convert train.jsonl --to vertex -o train.vertex.jsonl
     """
-    with friendly_errors(), _progress(file) as progress:
+    with (
+        friendly_errors(),
+        byte_progress("converting", file_size(file), records=True) as bar,
+    ):
+        progress = (lambda done, n: bar.to(done, records=n)) if bar else None
         report = convert_file(
             file,
             output,

@@ -9,9 +9,17 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from repvoice.cli._app import JsonOpt, console, data_app, fail, file_or_default, friendly_errors
+from repvoice.cli._app import (
+    JsonOpt,
+    byte_progress,
+    console,
+    data_app,
+    fail,
+    file_or_default,
+    file_size,
+    friendly_errors,
+)
 from repvoice.cli._app import print_json as emit_json
-from repvoice.cli.data_stats import byte_progress
 from repvoice.data.cost import (
     DEFAULT_CALLS_PER_MONTH,
     ENCODING,
@@ -65,8 +73,8 @@ def cost(
         n_epochs = parse_epochs(epochs)
     except ValueError as exc:
         fail(str(exc))
-    with friendly_errors(), byte_progress(file, "counting tokens") as progress:
-        scan = scan_tokens(file, ENCODING, on_progress=progress)
+    with friendly_errors(), byte_progress("counting tokens", file_size(file)) as bar:
+        scan = scan_tokens(file, ENCODING, on_progress=bar.to if bar else None)
     if not scan.examples:
         fail(f"{file}: no chat records to price")
     try:

@@ -3,43 +3,29 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from repvoice.cli._app import JsonOpt, console, data_app, err_console, fail, friendly_errors
+from repvoice.cli._app import (
+    JsonOpt,
+    byte_progress,
+    console,
+    data_app,
+    err_console,
+    fail,
+    file_size,
+    friendly_errors,
+)
 from repvoice.cli._app import print_json as emit_json
 from repvoice.data.merge import UNTAGGED, Dedupe, MergeReport, merge_files, sources_for
 
-#: Inputs smaller than this merge too fast to be worth a progress bar.
-_PROGRESS_MIN_BYTES = 4 * 1024 * 1024
 #: Dropped lines listed (all are in --json).
 _MAX_SHOWN = 20
 _REASONS = ("invalid", "exact_duplicate", "near_duplicate")
-
-
-@contextmanager
-def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
-    """A transient byte-progress bar on stderr, only for big inputs on a terminal."""
-    if total < _PROGRESS_MIN_BYTES or not err_console.is_terminal:
-        yield None
-        return
-    with Progress(
-        TextColumn("merging"),
-        BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("merge", total=total)
-        yield lambda n: bar.advance(task, n)
 
 
 @data_app.command("merge")
@@ -106,15 +92,15 @@ def merge(
     except ValueError as exc:
         fail(str(exc))
     with friendly_errors():
-        total = sum(f.stat().st_size for f in files if f.is_file())
-        with _progress(total) as progress:
+        total = sum(file_size(f) for f in files)
+        with byte_progress("merging", total) as bar:
             report = merge_files(
                 sources,
                 out,
                 dedupe=dedupe,
                 tag_task=tag_task,
                 skip_invalid=skip_invalid,
-                progress=progress,
+                progress=bar.advance if bar else None,
             )
     failed = bool(report.invalid) and not skip_invalid
     if json_out:

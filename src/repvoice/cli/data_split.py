@@ -2,42 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from repvoice.cli._app import JsonOpt, console, data_app, err_console, fail, friendly_errors
+from repvoice.cli._app import (
+    JsonOpt,
+    byte_progress,
+    console,
+    data_app,
+    err_console,
+    fail,
+    file_size,
+    friendly_errors,
+)
 from repvoice.cli._app import print_json as emit_json
 from repvoice.data.split import MANIFEST, Fractions, SplitReport, split_file
 
 #: Files smaller than this split too fast to be worth a progress bar.
-_PROGRESS_MIN_BYTES = 4 * 1024 * 1024
 #: Invalid lines listed in the table (all are in --json and the manifest).
 _MAX_SHOWN = 20
-
-
-@contextmanager
-def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
-    """A transient byte-progress bar on stderr, only for big inputs on a terminal."""
-    if total < _PROGRESS_MIN_BYTES or not err_console.is_terminal:
-        yield None
-        return
-    with Progress(
-        TextColumn("splitting"),
-        BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("split", total=total)
-        yield lambda n: bar.advance(task, n)
 
 
 @data_app.command("split")
@@ -83,12 +70,16 @@ def split(
         fail(str(exc))
     if out_dir.exists() and not out_dir.is_dir():
         fail(f"{out_dir}: exists and is not a directory")
-    with friendly_errors():
-        size = file.stat().st_size if file.is_file() else 0
-        with _progress(2 * size) as progress:
-            report = split_file(
-                file, out_dir, fractions, seed, skip_invalid=skip_invalid, progress=progress
-            )
+    # the bar covers both passes over the file
+    with friendly_errors(), byte_progress("splitting", 2 * file_size(file)) as bar:
+        report = split_file(
+            file,
+            out_dir,
+            fractions,
+            seed,
+            skip_invalid=skip_invalid,
+            progress=bar.advance if bar else None,
+        )
     stale = out_dir / "val.jsonl"
     stale_val = bool(report.outputs) and val == 0 and stale.exists()
     if json_out:

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from repvoice.cli._app import (
     JsonOpt,
+    byte_progress,
     console,
     data_app,
-    err_console,
     file_or_default,
+    file_size,
     friendly_errors,
 )
 from repvoice.cli._app import print_json as emit_json
@@ -25,28 +23,6 @@ from repvoice.data.stats import DEFAULT_MODEL, QUANTILE_METHOD, DatasetStats, co
 
 _PROGRESS_MIN_BYTES = 4 * 1024 * 1024
 _PROMPT_CHARS = 90
-
-
-@contextmanager
-def byte_progress(path: Path, label: str) -> Iterator[Callable[[int], None] | None]:
-    """A transient progress bar on stderr for big files on a terminal."""
-    try:
-        size = path.stat().st_size
-    except OSError:
-        size = 0
-    if size < _PROGRESS_MIN_BYTES or not err_console.is_terminal:
-        yield None
-        return
-    with Progress(
-        TextColumn(label),
-        BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(label, total=size)
-        yield lambda done: bar.update(task, completed=done)
 
 
 @data_app.command("stats")
@@ -76,8 +52,8 @@ def stats(
     Example: repvoice data stats train.jsonl
     """
     file = file_or_default(file)
-    with friendly_errors(), byte_progress(file, "reading") as progress:
-        result = compute_stats(file, model, on_progress=progress)
+    with friendly_errors(), byte_progress("reading", file_size(file)) as bar:
+        result = compute_stats(file, model, on_progress=bar.to if bar else None)
     if json_out:
         emit_json(result.to_dict())
     else:

@@ -2,54 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from repvoice.cli._app import (
     JsonOpt,
+    byte_progress,
     console,
     data_app,
-    err_console,
     fail,
     file_or_default,
+    file_size,
     friendly_errors,
 )
 from repvoice.cli._app import print_json as emit_json
 from repvoice.data.issues import DataError
 from repvoice.data.limits import DEFAULT_MODEL, UnknownModelError
-from repvoice.data.validate import TASKS, ProgressFn, ValidationReport, validate_file
-
-#: Files smaller than this validate too fast to be worth a progress bar.
-_PROGRESS_MIN_BYTES = 4 * 1024 * 1024
-
-
-@contextmanager
-def _progress(path: Path, enabled: bool) -> Iterator[ProgressFn | None]:
-    """A transient byte-progress bar on stderr, only for big files on a terminal."""
-    try:
-        size = path.stat().st_size
-    except OSError:
-        size = 0
-    if not enabled or size < _PROGRESS_MIN_BYTES or not err_console.is_terminal:
-        yield None
-        return
-    with Progress(
-        TextColumn("validating"),
-        BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("validate", total=size)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+from repvoice.data.validate import TASKS, ValidationReport, validate_file
 
 
 @data_app.command("validate")
@@ -106,13 +79,13 @@ def validate(
         fail(f"--task must be one of {', '.join(TASKS)}, not {task!r}")
     with friendly_errors():
         try:
-            with _progress(file, enabled=True) as progress:
+            with byte_progress("validating", file_size(file)) as bar:
                 report = validate_file(
                     file,
                     format=format,
                     model=model,
                     task=task,  # type: ignore[arg-type]
-                    progress=progress,
+                    progress=bar.to if bar else None,
                 )
         except UnknownModelError as exc:
             fail(str(exc))

@@ -154,11 +154,19 @@ def check_openai(data: Any) -> list[FormatError]:
             else:
                 errors.extend(check_tool_calls(msg["tool_calls"], f"{at}.tool_calls"))
                 if isinstance(msg["tool_calls"], list):
-                    call_ids.update(
-                        c["id"]
-                        for c in msg["tool_calls"]
-                        if isinstance(c, dict) and isinstance(c.get("id"), str)
-                    )
+                    for j, call in enumerate(msg["tool_calls"]):
+                        cid = call.get("id") if isinstance(call, dict) else None
+                        if not isinstance(cid, str):
+                            continue
+                        if cid in call_ids:
+                            # a tool reply could not say which call it answers
+                            errors.append(
+                                FormatError(
+                                    f"{at}.tool_calls[{j}].id",
+                                    f"tool call id {cid!r} is used twice",
+                                )
+                            )
+                        call_ids.add(cid)
         if role == "tool":
             tcid = msg.get("tool_call_id")
             if not isinstance(tcid, str) or not tcid:
