@@ -7,6 +7,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI runs the property tests on a fixed seed (no flaky surprises on a submission) and without
+# per-example deadlines (2 shared cores); locally they explore new examples every run.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 # Wide, stable terminal for rich tables, set before any test imports the CLI's consoles.
 os.environ["COLUMNS"] = "200"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -39,30 +37,3 @@ class DataError(Exception):
     def __init__(self, issue: Issue) -> None:
         super().__init__(str(issue))
         self.issue = issue
-
-
-@dataclass
-class IssueLog:
-    """Collects issues; keeps every one, counts them by code and severity."""
-
-    issues: list[Issue] = field(default_factory=list)
-
-    def add(self, issue: Issue) -> None:
-        self.issues.append(issue)
-
-    def extend(self, issues: Iterable[Issue]) -> None:
-        self.issues.extend(issues)
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "warning"]
-
-    def counts(self) -> Counter[str]:
-        return Counter(i.code for i in self.issues)
-
-    def __bool__(self) -> bool:
-        return bool(self.issues)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -224,3 +226,32 @@ def write_jsonl(path: str | Path, records: Iterable[Any]) -> int:
             fh.write("\n")
             n += 1
     return n
+
+
+@contextmanager
+def staged_files(directory: Path, names: Sequence[str], mode: str) -> Iterator[list[IO[Any]]]:
+    """Temporary files in `directory` for the caller to fill and `os.replace` into place; any
+    not replaced are removed on exit, so a failed run leaves no partial output."""
+    with ExitStack() as stack:
+        files: list[IO[Any]] = [
+            stack.enter_context(
+                tempfile.NamedTemporaryFile(
+                    mode,
+                    dir=directory,
+                    prefix=f".{name}.",
+                    suffix=".tmp",
+                    delete=False,
+                    **({"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {}),
+                )
+            )
+            for name in names
+        ]
+        stack.callback(_remove_leftovers, files)
+        yield files
+
+
+def _remove_leftovers(files: list[IO[Any]]) -> None:
+    for fh in files:
+        fh.close()
+        if os.path.exists(fh.name):
+            os.unlink(fh.name)

@@ -13,18 +13,16 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from repvoice.data.dedupe import group_key, user_text
 from repvoice.data.issues import DataError, Issue
-from repvoice.data.jsonl import JsonlReader, check_readable, dumps
+from repvoice.data.jsonl import JsonlReader, check_readable, dumps, staged_files
 
 #: Task tag of workout-set parsing records.
 WORKOUT_TASK = "workout_parsing"
@@ -225,7 +223,7 @@ def merge_files(
     # Digest of a record (or of task + near key) -> "file:line" of the first kept copy.
     exact_seen: dict[bytes, str] = {}
     near_seen: dict[bytes, str] = {}
-    with _staged(out.parent, [out.name, side.name], "w") as (tmp_out, tmp_side):
+    with staged_files(out.parent, [out.name, side.name], "w") as (tmp_out, tmp_side):
         for src, stats in zip(sources, report.sources, strict=True):
             reader = JsonlReader(src.path)
             for line in reader:
@@ -274,35 +272,6 @@ def merge_files(
             os.replace(tmp_side.name, side)
             report.written = True
     return report
-
-
-@contextmanager
-def _staged(directory: Path, names: Sequence[str], mode: str) -> Iterator[list[IO[Any]]]:
-    """Temporary files in `directory` for the caller to fill and `os.replace` into place; any
-    not replaced are removed on exit, so a failed run leaves no partial output."""
-    with ExitStack() as stack:
-        files: list[IO[Any]] = [
-            stack.enter_context(
-                tempfile.NamedTemporaryFile(
-                    mode,
-                    dir=directory,
-                    prefix=f".{name}.",
-                    suffix=".tmp",
-                    delete=False,
-                    **({"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {}),
-                )
-            )
-            for name in names
-        ]
-        stack.callback(_remove_leftovers, files)
-        yield files
-
-
-def _remove_leftovers(files: list[IO[Any]]) -> None:
-    for fh in files:
-        fh.close()
-        if os.path.exists(fh.name):
-            os.unlink(fh.name)
 
 
 def _near(task: str | None, text: str) -> bytes:

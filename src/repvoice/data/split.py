@@ -13,18 +13,16 @@ import hashlib
 import json
 import math
 import os
-import tempfile
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from repvoice.data.dedupe import group_key, user_text
 from repvoice.data.issues import DataError, Issue
-from repvoice.data.jsonl import MAX_LINE_BYTES, JsonlReader
+from repvoice.data.jsonl import MAX_LINE_BYTES, JsonlReader, staged_files
 from repvoice.schema import FIELD_ORDER
 
 #: Stratum of a workout answer without an exercise name.
@@ -286,9 +284,11 @@ def _assign(keys: _Keys, fractions: Fractions, seed: int) -> array:
     for k in sorted(by_stratum, key=names.__getitem__):
         left = quotas[k]
         gids = sorted(by_stratum[k], key=lambda g: _order(seed, keys.group_keys[g]))
-        for gid in gids:
-            # The split still owed most records takes the group; ties go to train first.
-            j = max(range(len(left)), key=lambda i: (left[i], -i))
+        for n, gid in enumerate(gids):
+            # The split still owed most records takes the group; ties go to train first. The
+            # first group always goes to train, so a stratum made of one big duplicate group
+            # is never missing from train (what the model learns from).
+            j = 0 if n == 0 else max(range(len(left)), key=lambda i: (left[i], -i))
             assigned[gid] = j
             left[j] -= keys.group_size[gid]
     return assigned
@@ -415,7 +415,7 @@ def _write_outputs(
     progress: Progress | None,
 ) -> tuple[str, list[array]]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    with _staged(out_dir, splits, "wb") as temps:
+    with staged_files(out_dir, splits, "wb") as temps:
         sha, written = _copy_lines(path, keys, split_of_line, temps, progress)
         for j, (split, tmp) in enumerate(zip(splits, temps, strict=True)):
             tmp.close()
@@ -427,35 +427,6 @@ def _write_outputs(
                 "sha256": _sha256_file(target),
             }
     return sha, written
-
-
-@contextmanager
-def _staged(directory: Path, names: Sequence[str], mode: str) -> Iterator[list[IO[Any]]]:
-    """Temporary files in `directory` for the caller to fill and `os.replace` into place; any
-    not replaced are removed on exit, so a failed run leaves no partial output."""
-    with ExitStack() as stack:
-        files: list[IO[Any]] = [
-            stack.enter_context(
-                tempfile.NamedTemporaryFile(
-                    mode,
-                    dir=directory,
-                    prefix=f".{name}.",
-                    suffix=".tmp",
-                    delete=False,
-                    **({"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {}),
-                )
-            )
-            for name in names
-        ]
-        stack.callback(_remove_leftovers, files)
-        yield files
-
-
-def _remove_leftovers(files: list[IO[Any]]) -> None:
-    for fh in files:
-        fh.close()
-        if os.path.exists(fh.name):
-            os.unlink(fh.name)
 
 
 def _write_manifest(path: Path, report: SplitReport, lines: dict[str, array]) -> None:

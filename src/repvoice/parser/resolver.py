@@ -1,0 +1,720 @@
+"""Find the exercise a transcript names, and learn the owner's exercises and spoken forms.
+
+`ExerciseResolver.find` works on the tokens of `spoken_numbers(text)`:
+
+1. exact: every run of words (numbers and punctuation break runs; "-", "'", "." and "/" do not)
+   is looked up n-gram by n-gram in an alias table, longest match first. Words are compared in
+   a normal form (lower case, no "'s", simple plurals made singular, known speech-to-text
+   mishearings corrected) and joined without spaces, so "dead lift" = "deadlift" and
+   "lat pull downs" = "lat pulldown";
+2. fuzzy: otherwise, spans of content words (no numbers, units, set keywords or filler) are
+   scored against every alias with an edit-distance ratio on the spelling and on a phonetic key
+   ("goblin squat" -> goblet squat). An exact match with an unexplained content word beside it
+   is also re-scored this way, so "goblin squat" is not read as plain "squat".
+
+An ambiguous alias ("curls", "bench") resolves to the catalogue's default, or to the
+alternative whose equipment the utterance names ("incline bench with dumbbells"); the others are
+returned as `Match.alternatives`.
+
+`learn` takes the owner's training pairs (transcript, exercise id, exercise name): unknown ids
+become exercises (taking over the aliases of a catalogue exercise with the same name), and
+transcript spans that consistently name one exercise become aliases.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from rapidfuzz import fuzz, process
+
+from repvoice.catalog.catalog import Catalog, Exercise, normalise_alias
+from repvoice.parser.numbers import spoken_numbers
+from repvoice.parser.phonetic import phonetic_key
+from repvoice.parser.tokens import PUNCT, Token
+
+__all__ = [
+    "ExerciseResolver",
+    "LearnReport",
+    "Match",
+    "TrainingExample",
+    "examples_from_records",
+]
+
+#: Longest alias, in words, the exact path looks for.
+MAX_ALIAS_WORDS = 7
+#: Longest span, in words, the fuzzy path and learning consider.
+MAX_SPAN_WORDS = 5
+#: A fuzzy match scores the mean of its spelling and sound ratios (0-100) and must reach this.
+FUZZY_CUTOFF = 80.0
+#: A fuzzy reading replaces an exact match only when it explains more words and scores this.
+EXTEND_CUTOFF = 82.0
+# Candidates are drawn from each ratio separately, at these floors.
+_SPELLING_FLOOR = 70.0
+_SOUND_FLOOR = 80.0
+#: Score of an exact match that needed a mishearing correction.
+MISHEARD_SCORE = 0.9
+#: Learning: a span becomes an alias when seen this often, mapping to one id this share of times.
+MIN_SEEN = 2
+MIN_SHARE = 0.8
+#: Learning: span-to-name similarity below which the span is not trusted on its own.
+LEARN_CUTOFF = 60.0
+#: A new id whose name is this similar to a catalogue name takes over that exercise.
+ADOPT_CUTOFF = 95.0
+
+# Punctuation that joins words of one name ("t-bar", "e.z.", "90/90", "c&j").
+_JOINERS = frozenset({"-", "'", "’", ".", "/", "&", "+"})
+
+# Documented speech-to-text substitutions in gym speech (singular forms).
+_MISHEARD: dict[str, str] = {
+    "priest": "press",
+    "breast": "press",
+    "girl": "curl",
+    "branch": "bench",
+    "venture": "bench",
+    "binch": "bench",
+    "school": "skull",
+    "lunch": "lunge",
+    "squad": "squat",
+    "dumbell": "dumbbell",
+    "dumbel": "dumbbell",
+}
+
+# Words that never name an exercise on their own: filler, units, set keywords, follow-ups.
+_STOP = frozenset(
+    """
+    a an the and or but so um uh er ah hmm okay ok alright yeah yes yep just did do done doing
+    like well then now log logged logging put record note notes i i'm im me my we was were is
+    it it's its that that's this those these there here got get go went hit had have could would
+    should think felt feel feeling pretty really very bit little kinda sort
+    for fore at of on in with by to too from x times time per each
+    rep reps raps rips repetition repetitions sets set round rounds
+    lb lbs pound pounds kg kgs kilo kilos kilogram kilograms k plate plates pair
+    second seconds sec secs minute minutes min mins hour hours
+    meter meters metre metres yard yards mile miles cal cals calorie calories inch inches
+    rpe rir r p are pee rate perceived exertion reserve tank left
+    tempo rest rested resting failure until till all way
+    no wait actually sorry mean make than more less only another same again weight
+    add added dropped bump next last today new pr heavy tough
+    oh plus extra exercise movement
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+# Past-tense verbs that name a cardio exercise ("ran 3 miles"), for catalogues that have it.
+_VERB_ALIASES: dict[str, str] = {
+    "ran": "Running",
+    "jogged": "Running",
+    "sprinted": "Running",
+    "rowed": "Rowing Machine",
+    "biked": "Stationary Bike",
+    "cycled": "Stationary Bike",
+    "skipped": "Jump Rope",
+}
+
+# Equipment words that pick among an ambiguous alias's alternatives.
+_EQUIPMENT: dict[str, str] = {
+    "db": "dumbbell",
+    "dumbbell": "dumbbell",
+    "bb": "barbell",
+    "barbell": "barbell",
+    "bar": "barbell",
+    "cable": "cable",
+    "rope": "cable",
+    "machine": "machine",
+    "smith": "smith",
+    "kb": "kettlebell",
+    "kettlebell": "kettlebell",
+    "ez": "ez",
+    "band": "band",
+    "banded": "band",
+    "bodyweight": "bodyweight",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """An exercise found in a transcript.
+
+    `start`/`end` index the tokens given to `find` (end exclusive); `alias` is the alias (or
+    learned spoken form) that matched; `score` is 1.0 for an exact match, lower for corrected
+    or fuzzy ones; `alternatives` are other exercises an ambiguous alias could mean.
+    """
+
+    exercise: Exercise
+    start: int
+    end: int
+    alias: str
+    score: float
+    alternatives: tuple[Exercise, ...] = ()
+    method: str = "exact"
+
+    @property
+    def id(self) -> str:
+        return self.exercise.id
+
+    @property
+    def name(self) -> str:
+        return self.exercise.name
+
+
+class TrainingExample(NamedTuple):
+    """One training pair. `from_context` marks follow-ups whose exercise the text does not say."""
+
+    text: str
+    exercise_id: str | None
+    exercise_name: str | None
+    from_context: bool = False
+
+
+@dataclass
+class LearnReport:
+    """What one `learn` call changed."""
+
+    examples: int = 0
+    exercises_added: list[str] = field(default_factory=list)
+    exercises_adopted: dict[str, str] = field(default_factory=dict)
+    aliases_added: dict[str, str] = field(default_factory=dict)
+    unmatched: int = 0
+
+
+class _Item(NamedTuple):
+    """One word (or number) of a run: its match key, sound key and token index."""
+
+    key: str
+    sound: str
+    index: int
+    number: bool
+    stop: bool
+    misheard: bool
+
+
+class _Candidate(NamedTuple):
+    score: float
+    words: int
+    start: int
+    end: int
+    alias: str
+    method: str
+
+
+class ExerciseResolver:
+    """Resolve the exercise of a transcript against a catalogue plus what `learn` added."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._exercises: dict[str, Exercise] = {e.id: e for e in catalog}
+        # Normalised alias -> exercise id; learned spoken forms are added here too.
+        self._alias_ids: dict[str, str] = {a: e.id for a, e in catalog.aliases().items()}
+        for verb, name in _VERB_ALIASES.items():
+            target = catalog.by_name(name)
+            if target is not None:
+                self._alias_ids.setdefault(verb, target.id)
+        self._remap: dict[str, str] = {}  # catalogue id -> owner id that took it over
+        self._added: dict[str, Exercise] = {}  # owner exercises (new or adopting)
+        self._learned: dict[str, str] = {}  # learned alias -> owner id
+        self._build()
+
+    # --- public API -------------------------------------------------------------------------
+
+    def find(self, tokens: Sequence[Token]) -> Match | None:
+        """The exercise named in `tokens` (from `spoken_numbers`), or None if none is."""
+        runs = _runs(tokens)
+        if not runs:
+            return None
+        exact = self._exact_match(runs)
+        if exact is not None:
+            run, i, n, alias, misheard = exact
+            better = self._extend(run, i, n)
+            if better is not None:
+                return self._result(better, tokens, runs)
+            score = MISHEARD_SCORE if misheard else 1.0
+            cand = _Candidate(score, n, run[i].index, run[i + n - 1].index + 1, alias, "exact")
+            return self._result(cand, tokens, runs)
+        best: _Candidate | None = None
+        for run in runs:
+            for i, j in _spans(run, 1):
+                cand = self._fuzzy(run, i, j)
+                if cand is not None and (best is None or cand[:2] > best[:2]):
+                    best = cand
+        return None if best is None else self._result(best, tokens, runs)
+
+    def find_text(self, text: str) -> Match | None:
+        """`find(spoken_numbers(text))`."""
+        return self.find(spoken_numbers(text))
+
+    @property
+    def exercises(self) -> dict[str, Exercise]:
+        """Every exercise the resolver can answer, by id (owner ids replace adopted ones)."""
+        return {i: e for i, e in self._exercises.items() if i not in self._remap}
+
+    def learn(
+        self, examples: Iterable[TrainingExample | tuple[str, str | None, str | None]]
+    ) -> LearnReport:
+        """Learn the owner's exercises and the spoken forms that name them.
+
+        Each example is (transcript, exercise_id, exercise_name[, from_context]). Unknown ids
+        become exercises; an unknown id whose name matches a catalogue exercise takes over that
+        exercise's aliases. A transcript span becomes an alias of an id once it was seen at
+        least `MIN_SEEN` times, mapping to that id in at least `MIN_SHARE` of its uses.
+        """
+        report = LearnReport()
+        pending: list[tuple[str, str]] = []
+        for ex in examples:
+            ex = TrainingExample(*ex)
+            report.examples += 1
+            if not ex.exercise_id or not ex.exercise_name:
+                continue
+            self._register(ex.exercise_id, ex.exercise_name, report)
+            if not ex.from_context:
+                pending.append((ex.text, ex.exercise_id))
+        keys_of: dict[str, list[str]] = defaultdict(list)
+        for alias, ex_id in self._alias_ids.items():
+            keys_of[ex_id].append(_alias_key(alias)[0])
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        surface: dict[str, Counter[str]] = defaultdict(Counter)
+        for text, ex_id in pending:
+            span = _training_span(spoken_numbers(text), keys_of.get(ex_id, []))
+            if span is None:
+                report.unmatched += 1
+                continue
+            key, words = span
+            counts[key][ex_id] += 1
+            surface[key][words] += 1
+        self._adopt_by_usage(counts, {ex_id for _, ex_id in pending}, report)
+        for key, by_id in counts.items():
+            ex_id, seen = by_id.most_common(1)[0]
+            if len(key) < 3 or seen < MIN_SEEN or seen / sum(by_id.values()) < MIN_SHARE:
+                continue
+            alias = surface[key].most_common(1)[0][0]
+            if self._alias_ids.get(alias) == ex_id or self._exact.get(key) == alias:
+                continue
+            known = self._id_of_key(key)
+            if known == ex_id or (known is not None and seen <= MIN_SEEN):
+                continue  # overriding a catalogue alias takes more evidence
+            self._alias_ids[alias] = ex_id
+            self._learned[alias] = ex_id
+            report.aliases_added[alias] = ex_id
+        self._build()
+        return report
+
+    def to_dict(self) -> dict[str, Any]:
+        """What `learn` added, as JSON-ready data for a model directory."""
+        return {
+            "version": 1,
+            "exercises": [{"id": e.id, "name": e.name} for e in self._added.values()],
+            "adopted": dict(self._remap),
+            "aliases": dict(self._learned),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], catalog: Catalog) -> ExerciseResolver:
+        """A resolver over `catalog` with what `to_dict` saved applied again."""
+        resolver = cls(catalog)
+        adopted_by_owner = {owner: cat for cat, owner in data.get("adopted", {}).items()}
+        for entry in data.get("exercises", []):
+            resolver._add(entry["id"], entry["name"], adopted_by_owner.get(entry["id"]))
+        for alias, ex_id in data.get("aliases", {}).items():
+            resolver._alias_ids[alias] = ex_id
+            resolver._learned[alias] = ex_id
+        resolver._build()
+        return resolver
+
+    # --- index ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        """Precompute the exact table (joined keys) and the fuzzy choice lists."""
+        exact: dict[str, str] = {}
+        max_words = 1
+        for alias in self._alias_ids:
+            key, _, words = _alias_key(alias)
+            if not key:
+                continue
+            # Learned forms and catalogue defaults win a key clash; otherwise the first alias.
+            if key not in exact or alias in self._learned:
+                exact[key] = alias
+            max_words = max(max_words, words)
+        self._exact = exact
+        self._max_words = min(max_words, MAX_ALIAS_WORDS)
+        self._max_key = max((len(k) for k in exact), default=0)
+        self._choice_alias = list(exact.values())
+        self._choice_spelling = list(exact)
+        self._choice_sound = [_alias_key(a)[1] for a in self._choice_alias]
+
+    def _id_of_key(self, key: str) -> str | None:
+        alias = self._exact.get(key)
+        return None if alias is None else self._alias_ids[alias]
+
+    # --- matching ---------------------------------------------------------------------------
+
+    def _exact_match(
+        self, runs: list[list[_Item]]
+    ) -> tuple[list[_Item], int, int, str, bool] | None:
+        best: tuple[list[_Item], int, int, str, bool] | None = None
+        best_n = 0
+        exact = self._exact
+        max_key = self._max_key
+        for run in runs:
+            size = len(run)
+            for i in range(size):
+                acc = ""
+                for n in range(1, min(self._max_words, size - i) + 1):
+                    acc += run[i + n - 1].key
+                    if len(acc) > max_key:
+                        break
+                    if n > best_n and acc in exact:
+                        words = run[i : i + n]
+                        if all(w.stop or w.number for w in words):
+                            continue
+                        best_n = n
+                        best = (run, i, n, exact[acc], any(w.misheard for w in words))
+        return best
+
+    def _extend(self, run: list[_Item], i: int, n: int) -> _Candidate | None:
+        """A fuzzy reading over the exact span plus unexplained content words beside it."""
+        lo, hi = i, i + n
+        while lo > 0 and hi - lo < MAX_SPAN_WORDS and _content(run[lo - 1]):
+            lo -= 1
+        while hi < len(run) and hi - lo < MAX_SPAN_WORDS and _content(run[hi]):
+            hi += 1
+        if (lo, hi) == (i, i + n):
+            return None
+        best: _Candidate | None = None
+        for a in range(lo, i + 1):
+            for b in range(i + n, hi + 1):
+                if (a, b) == (i, i + n):
+                    continue
+                cand = self._fuzzy(run, a, b)
+                if (
+                    cand is not None
+                    and cand.score * 100 >= EXTEND_CUTOFF
+                    and (best is None or cand[:2] > best[:2])
+                ):
+                    best = cand
+        return best
+
+    def _fuzzy(self, run: list[_Item], i: int, j: int) -> _Candidate | None:
+        words = run[i:j]
+        spelling = "".join(w.key for w in words)
+        if len(spelling) < 4:
+            return None
+        sound = "".join(w.sound for w in words)
+        # Sound keys drop vowels, so alone they over-match ("seated rose" ~ "side raise");
+        # spelling alone misses mishearings. Score the mean, over each ratio's best candidate.
+        picks: set[int] = set()
+        hit = process.extractOne(
+            spelling, self._choice_spelling, scorer=fuzz.ratio, score_cutoff=_SPELLING_FLOOR
+        )
+        if hit is not None:
+            picks.add(hit[2])
+        if len(sound) >= 3:
+            hit = process.extractOne(
+                sound, self._choice_sound, scorer=fuzz.ratio, score_cutoff=_SOUND_FLOOR
+            )
+            if hit is not None:
+                picks.add(hit[2])
+        best: _Candidate | None = None
+        for k in picks:
+            score = (
+                fuzz.ratio(spelling, self._choice_spelling[k])
+                + fuzz.ratio(sound, self._choice_sound[k])
+            ) / 2
+            if score >= FUZZY_CUTOFF and (best is None or score > best.score * 100):
+                best = _Candidate(
+                    round(score / 100, 3), j - i, words[0].index, words[-1].index + 1,
+                    self._choice_alias[k], "fuzzy",
+                )  # fmt: skip
+        return best
+
+    def _result(self, cand: _Candidate, tokens: Sequence[Token], runs: list[list[_Item]]) -> Match:
+        ex_id = self._alias_ids[cand.alias]
+        exercise = self._exercises[self._remap.get(ex_id, ex_id)]
+        options = self._alternatives(cand.alias)
+        if options:
+            said = {
+                _EQUIPMENT[w.key]
+                for run in runs
+                for w in run
+                if w.key in _EQUIPMENT and not cand.start <= w.index < cand.end
+            }
+            if said and not _has_equipment(exercise, said):
+                fitting = [e for e in options if _has_equipment(e, said)]
+                if fitting:
+                    exercise = fitting[0]
+        others = tuple(e for e in options if e.id != exercise.id)[:3]
+        return Match(exercise, cand.start, cand.end, cand.alias, cand.score, others, cand.method)
+
+    def _alternatives(self, alias: str) -> list[Exercise]:
+        out: list[Exercise] = []
+        for e in self.catalog.alternatives_for(alias):
+            owner = self._remap.get(e.id)
+            out.append(self._exercises[owner] if owner else e)
+        return out
+
+    # --- learning ---------------------------------------------------------------------------
+
+    def _register(self, ex_id: str, name: str, report: LearnReport) -> None:
+        known = self._exercises.get(ex_id)
+        if known is not None and ex_id not in self._remap:
+            if known.name != name:
+                self._exercises[ex_id] = known.model_copy(update={"name": name})
+                self._added[ex_id] = self._exercises[ex_id]
+            self._alias_ids.setdefault(normalise_alias(name), ex_id)
+            return
+        adopted = self._catalogue_twin(name)
+        self._add(ex_id, name, adopted)
+        if adopted is not None:
+            report.exercises_adopted[adopted] = ex_id
+        else:
+            report.exercises_added.append(ex_id)
+
+    def _adopt_by_usage(
+        self, counts: dict[str, Counter[str]], used: set[str], report: LearnReport
+    ) -> None:
+        """A new id whose transcripts keep using one catalogue exercise's aliases takes it over.
+
+        ("bench" and "flat bench" for the owner's "Flat Barbell Bench" -> Barbell Bench Press.)
+        """
+        new = set(report.exercises_added)
+        evidence: dict[str, Counter[str]] = defaultdict(Counter)
+        for key, by_id in counts.items():
+            known = self._id_of_key(key)
+            if known is None:
+                continue
+            for ex_id, seen in by_id.items():
+                if ex_id in new:
+                    evidence[ex_id][known] += seen
+        for ex_id, by_known in evidence.items():
+            known, seen = by_known.most_common(1)[0]
+            if (
+                seen >= MIN_SEEN
+                and seen / sum(by_known.values()) >= MIN_SHARE
+                and self.catalog.by_id(known) is not None
+                and known not in self._remap
+                and known not in used
+            ):
+                self._add(ex_id, self._exercises[ex_id].name, known)
+                report.exercises_added.remove(ex_id)
+                report.exercises_adopted[known] = ex_id
+
+    def _catalogue_twin(self, name: str) -> str | None:
+        """Id of the not yet adopted catalogue exercise named like `name`, if any."""
+        exact = self.catalog.by_name(name)
+        if exact is not None:
+            return exact.id if exact.id not in self._remap else None
+        choices = {e.id: e.name.lower() for e in self.catalog if e.id not in self._remap}
+        hit = process.extractOne(
+            name.lower(), choices, scorer=fuzz.ratio, score_cutoff=ADOPT_CUTOFF
+        )
+        return None if hit is None else str(hit[2])
+
+    def _add(self, ex_id: str, name: str, adopted: str | None) -> None:
+        base = self._exercises.get(adopted) if adopted else None
+        if base is not None:
+            exercise = base.model_copy(update={"id": ex_id, "name": name})
+            self._remap[base.id] = ex_id
+            for alias, target in self._alias_ids.items():
+                if target == base.id:
+                    self._alias_ids[alias] = ex_id
+        else:
+            exercise = Exercise(id=ex_id, name=name)
+        self._exercises[ex_id] = exercise
+        self._added[ex_id] = exercise
+        self._alias_ids[normalise_alias(name)] = ex_id
+
+
+def examples_from_records(records: Iterable[dict[str, Any]]) -> Iterator[TrainingExample]:
+    """Training pairs from chat records (system, user, assistant JSON with exercise_id/name).
+
+    A record whose system prompt carries a context with the same exercise id as the answer is
+    marked `from_context`: its transcript ("same weight for 7") need not name the exercise.
+    """
+    for record in records:
+        messages = record.get("messages") or []
+        user = next((m.get("content") for m in messages if m.get("role") == "user"), None)
+        answer = next(
+            (m.get("content") for m in reversed(messages) if m.get("role") == "assistant"), None
+        )
+        if not isinstance(user, str) or not isinstance(answer, str):
+            continue
+        try:
+            data = json.loads(answer)
+        except ValueError:
+            continue
+        if not isinstance(data, dict):
+            continue
+        ex_id, name = data.get("exercise_id"), data.get("exercise_name")
+        system = next((m.get("content") for m in messages if m.get("role") == "system"), "")
+        yield TrainingExample(
+            user,
+            None if ex_id is None else str(ex_id),
+            name if isinstance(name, str) else None,
+            _context_id(system) == (None if ex_id is None else str(ex_id)) and ex_id is not None,
+        )
+
+
+def _context_id(system: object) -> str | None:
+    if not isinstance(system, str) or "Context:" not in system:
+        return None
+    try:
+        context = json.loads(system.rsplit("Context:", 1)[1])
+    except ValueError:
+        return None
+    if not isinstance(context, dict):
+        return None
+    value = context.get("current_exercise_id")
+    return None if value is None else str(value)
+
+
+# --- words ------------------------------------------------------------------------------------
+
+
+def _singular(word: str) -> str:
+    n = len(word)
+    if n > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if n > 4 and word.endswith(("sses", "ches", "shes", "xes")):
+        return word[:-2]
+    if word == "ups" or (n > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))):
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=16384)
+def _word(norm: str) -> tuple[str, str, bool, bool]:
+    """(key, sound key, stop word, misheard) of one lower-case word."""
+    w = norm.replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = w.replace("'", "")
+    stop = w in _STOP or norm in _STOP
+    w = _singular(w)
+    fixed = _MISHEARD.get(w)
+    if fixed is not None:
+        return fixed, phonetic_key(fixed), False, True
+    return w, phonetic_key(w), stop, False
+
+
+def _runs(tokens: Sequence[Token]) -> list[list[_Item]]:
+    """Runs of word and number items, split at punctuation that separates phrases."""
+    runs: list[list[_Item]] = []
+    run: list[_Item] = []
+    for index, tok in enumerate(tokens):
+        if tok.kind == PUNCT:
+            if tok.norm not in _JOINERS and run:
+                runs.append(run)
+                run = []
+            continue
+        if tok.value is not None:
+            key = "".join(_word(p)[0] for p in tok.text.lower().replace("-", " ").split())
+            run.append(_Item(key, key, index, True, False, False))
+        else:
+            key, sound, stop, misheard = _word(tok.norm)
+            run.append(_Item(key, sound, index, False, stop, misheard))
+    if run:
+        runs.append(run)
+    return runs
+
+
+@lru_cache(maxsize=32768)
+def _alias_key(alias: str) -> tuple[str, str, int]:
+    """(joined key, joined sound key, word count) of an alias; empty key if only stop words."""
+    items = [w for run in _runs(spoken_numbers(alias)) for w in run]
+    if not items or all(w.stop or w.number for w in items):
+        return "", "", 0
+    return "".join(w.key for w in items), "".join(w.sound for w in items), len(items)
+
+
+def _content(item: _Item) -> bool:
+    return not item.stop and not item.number
+
+
+def _spans(run: list[_Item], min_words: int) -> Iterator[tuple[int, int]]:
+    """Spans of content words (no numbers) that start and end on a non-stop word."""
+    size = len(run)
+    for i in range(size):
+        if not _content(run[i]):
+            continue
+        for j in range(i + 1, min(size, i + MAX_SPAN_WORDS) + 1):
+            if run[j - 1].number:
+                break
+            if j - i >= min_words and _content(run[j - 1]):
+                yield i, j
+
+
+def _has_equipment(exercise: Exercise, said: set[str]) -> bool:
+    name = exercise.name.lower()
+    return any(s in name or s == exercise.equipment for s in said)
+
+
+def _training_span(tokens: list[Token], target_keys: list[str]) -> tuple[str, str] | None:
+    """(joined key, surface alias) of the span that names the exercise in a training text.
+
+    The best-matching content span wins; with no good match, the text's only content run
+    (a slang name like "the big three press") is used. Spelled-out numbers may sit inside a
+    span ("big three press") but not at its ends.
+    """
+    runs = _runs(tokens)
+    best: tuple[float, int, list[_Item]] | None = None
+    pieces: list[list[_Item]] = []
+    for run in runs:
+        piece: list[_Item] = []
+        for pos, w in enumerate(run):
+            inner_number = (
+                w.number
+                and tokens[w.index].kind == "words"
+                and piece
+                and pos + 1 < len(run)
+                and _content(run[pos + 1])
+            )
+            if _content(w) or inner_number or (piece and not w.number and w.stop):
+                piece.append(w)
+            elif piece:
+                pieces.append(piece)
+                piece = []
+        if piece:
+            pieces.append(piece)
+    trimmed = [p for p in (_trim(p) for p in pieces) if p]
+    for piece in trimmed:
+        size = len(piece)
+        for i in range(size):
+            if not _content(piece[i]):
+                continue
+            for j in range(i + 1, min(size, i + MAX_SPAN_WORDS) + 1):
+                if not _content(piece[j - 1]):
+                    continue
+                key = "".join(w.key for w in piece[i:j])
+                score = 0.0
+                if target_keys:
+                    hit = process.extractOne(key, target_keys, scorer=fuzz.ratio)
+                    score = hit[1] if hit is not None else 0.0
+                if best is None or (score, j - i) > best[:2]:
+                    best = (score, j - i, piece)
+    if best is not None and best[0] >= LEARN_CUTOFF:
+        piece = best[2]
+    elif len(trimmed) == 1:
+        piece = trimmed[0]  # a slang name that resembles nothing known
+    else:
+        return None
+    # The whole phrase around the best span is what the owner says ("the big three press").
+    if len(piece) > MAX_SPAN_WORDS - 1:
+        return None
+    return "".join(w.key for w in piece), _surface(tokens, piece)
+
+
+def _trim(piece: list[_Item]) -> list[_Item]:
+    lo, hi = 0, len(piece)
+    while lo < hi and not _content(piece[lo]):
+        lo += 1
+    while hi > lo and not _content(piece[hi - 1]):
+        hi -= 1
+    return piece[lo:hi]
+
+
+def _surface(tokens: Sequence[Token], words: list[_Item]) -> str:
+    return normalise_alias(
+        " ".join(tokens[k].text for k in range(words[0].index, words[-1].index + 1))
+    )
