@@ -162,12 +162,35 @@ def normalise(tokens: Sequence[Token], source: str | None = None) -> list[Token]
             i += 1
             continue
         value, end, num_kind = found
+        if kind == WORD and _run_together(tokens, i, end, value):
+            # "one fifty two reps" is 150 for 2, not 152 reps: re-read without the last word
+            head = _read_words(tokens, i, end - 1, out)
+            if head is not None and head[1] == end - 1:
+                last = tokens[end - 1]
+                out.append(_merged(tokens, i, end - 1, head[0], head[2], source))
+                unit = float(_UNITS[last.norm])
+                out.append(_merged(tokens, end - 1, end, unit, WORDS, source))
+                i = end
+                continue
         if end == i + 1 and num_kind == kind:
             out.append(tok)
         else:
             out.append(_merged(tokens, i, end, value, num_kind, source))
         i = end
     return out
+
+
+#: Words after which a number is a count of reps: it must be a plausible one.
+_COUNT_NOUNS = frozenset({"rep", "reps", "raps", "repetitions", "sets", "set"})
+
+
+def _run_together(tokens: Sequence[Token], i: int, end: int, value: float) -> bool:
+    """A spoken number read as one, just before "reps", that is too big or too fine to be a rep
+    count and ends in a unit word: a load and a count said without a pause."""
+    if end - i < 2 or end >= len(tokens) or tokens[end].norm not in _COUNT_NOUNS:
+        return False
+    last = tokens[end - 1].norm
+    return _UNITS.get(last, 0) > 0 and (value > 100 or value != int(value))
 
 
 def homophone_candidates(token: Token | str) -> tuple[float, ...]:

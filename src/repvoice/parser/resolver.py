@@ -101,7 +101,7 @@ _STOP = frozenset(
     no wait actually sorry mean make than more less only another same again weight
     add added dropped bump next last today new pr heavy tough
     oh plus extra exercise movement
-    """.split()  # noqa: SIM905 - a word list reads better as text
+    """.split()
 )
 
 # Past-tense verbs that name a cardio exercise ("ran 3 miles"), for catalogues that have it.

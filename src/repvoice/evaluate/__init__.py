@@ -1,0 +1,1 @@
+"""The evaluation harness: one definition of a correct answer, for every backend."""

@@ -1,0 +1,264 @@
+"""Turn tagged tokens into answer fields, applying the project's label conventions.
+
+Conventions: lbs when no unit is said; RIR = 10 - RPE for a whole RPE and RPE = 10 - RIR when
+only RIR is said; "to failure" is RPE 10, RIR 0; a value said twice keeps the last ("8 no wait
+7"); a follow-up takes what it does not say from the previous set as the training data taught
+(`FollowUpPolicy`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from repvoice.parser.align import (
+    DUR,
+    FAIL,
+    NOTE,
+    REPS,
+    REST,
+    RIR,
+    RPE,
+    SETS,
+    TEMPO,
+    W_DOWN,
+    W_UP,
+    W,
+)
+from repvoice.parser.lexicon import COUNT_WORDS, KG_WORDS, unit_of
+from repvoice.parser.readings import span_seconds, span_value, tempo_of
+from repvoice.parser.tokens import Token
+from repvoice.schema import Context
+
+#: A bare "rest 2" means minutes; "rest 90" seconds.
+_REST_MINUTES_MAX = 5
+
+
+@dataclass
+class FollowUpPolicy:
+    """What a follow-up ("same again", "add 10") takes from the previous set when it does not
+    say it; learned from training data as the majority behaviour."""
+
+    copy_weight: bool = True
+    copy_reps: bool = True
+    copy_rpe: bool = False
+
+    def to_dict(self) -> dict[str, bool]:
+        return {"copy_weight": self.copy_weight, "copy_reps": self.copy_reps,
+                "copy_rpe": self.copy_rpe}  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FollowUpPolicy:
+        return cls(**{k: bool(v) for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass
+class Decoded:
+    """Answer fields plus what the confidence model needs to know about how they were found."""
+
+    fields: dict[str, Any] = field(default_factory=dict)
+    weight_source: str | None = None  # "said", "change", "context"
+    repeated: int = 0  # slots said more than once (corrections)
+    unexplained_numbers: int = 0  # numbers the tagger left unlabelled
+
+
+def label_spans(labels: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
+    """Runs of the same label (other than O), in order."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    i, n = 0, len(labels)
+    while i < n:
+        label = labels[i]
+        j = i + 1
+        while j < n and labels[j] == label:
+            j += 1
+        if label != "O":
+            spans.setdefault(label, []).append((i, j))
+        i = j
+    return spans
+
+
+def _whole(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
+def _unit_near(tokens: Sequence[Token], start: int, end: int) -> str | None:
+    for k in (*range(end, min(end + 2, len(tokens))), start - 1):
+        if 0 <= k < len(tokens):
+            unit = unit_of(tokens[k].norm)
+            if unit:
+                return unit
+    return None
+
+
+def _load_cue(tokens: Sequence[Token], span: tuple[int, int]) -> bool:
+    """Words that make a number on a bodyweight exercise an added load ("plus 45", "with a
+    25", "weighted")."""
+    start, end = span
+    near = {t.norm for t in tokens[max(0, start - 3) : end + 2]}
+    return bool(near & _LOAD_CUES) or any(t.norm in ("weighted", "vest", "belt") for t in tokens)
+
+
+_LOAD_CUES = frozenset({"plus", "with", "weighted", "added", "extra", "vest", "belt", "holding"})
+
+
+#: Words right before a number that make it the RPE whatever the tagger said ("@ 8", "rpe 9").
+_RPE_BEFORE = frozenset({"rpe", "@", "exertion", "rp"})
+#: Words after a number that make it measure something other than reps ("24 inch box").
+_NOT_REPS_AFTER = frozenset(
+    "inch inches in meters meter metres m yards yard feet ft miles mile km k cals cal calories "
+    "calorie percent % lbs lb pounds pound kg kgs kilos kilo seconds second secs sec minutes "
+    "minute mins min hours hour rpe rir x".split()
+)
+#: Words before a number that make it something other than reps ("level 8", "rpe 9").
+_NOT_REPS_BEFORE = frozenset("level speed incline rpe rir @ tempo rest rested number".split())
+
+
+def repair(
+    tokens: Sequence[Token],
+    labels: Sequence[str],
+    *,
+    timed: bool,
+    exercise: tuple[int, int] | None = None,
+) -> list[str]:
+    """Fix tagger output that breaks rules no training set can contradict.
+
+    - A number of 1-10 straight after "rpe"/"@" is the RPE.
+    - With no reps tagged and nothing timed, the last unlabelled whole number of 1-100 that
+      measures nothing else ("24 inch", "level 8") is the reps: a logged set says its reps.
+    """
+    out = list(labels)
+    n = len(tokens)
+    for i in range(1, n):
+        value = tokens[i].value
+        prev = tokens[i - 1].norm
+        spoken_rpe = prev in ("e", "pee") and i >= 2 and tokens[i - 2].norm in ("p", "pee", "are")
+        rpe_cue = prev in _RPE_BEFORE or spoken_rpe
+        if value is not None and 1 <= value <= 10 and rpe_cue and out[i] in ("O", W, REPS):
+            out[i] = RPE
+    if REPS not in out and DUR not in out and not timed:
+        ex_start, ex_end = exercise or (-1, -1)
+        for i in range(n - 1, -1, -1):
+            tok = tokens[i]
+            value = tok.value if tok.value is not None else COUNT_WORDS.get(tok.norm)
+            if value is None or value != int(value) or ex_start <= i < ex_end:
+                continue
+            # a number the tagger left out, or one it put at the head of a note ("3 each side")
+            if not (out[i] == "O" or (out[i] == NOTE and (i == 0 or out[i - 1] != NOTE))):
+                continue
+            if not 1 <= value <= 100 or tok.kind in ("clock", "plural", "ordinal"):
+                continue
+            after = tokens[i + 1].norm if i + 1 < n else ""
+            before = tokens[i - 1].norm if i > 0 else ""
+            if after in _NOT_REPS_AFTER or before in _NOT_REPS_BEFORE:
+                continue
+            out[i] = REPS
+            break
+    return out
+
+
+def decode(
+    text: str,
+    tokens: Sequence[Token],
+    labels: Sequence[str],
+    context: Context | None,
+    *,
+    follow_up: bool,
+    policy: FollowUpPolicy,
+    bodyweight: bool = False,
+    timed: bool = False,
+    exercise: tuple[int, int] | None = None,
+) -> Decoded:
+    """Fields from tagged tokens. `follow_up` is true when the exercise comes from the context
+    (none named, or the context's own), so unsaid values may be taken from the previous set."""
+    labels = repair(tokens, labels, timed=timed, exercise=exercise)
+    spans = label_spans(labels)
+    out = Decoded()
+    out.repeated = sum(1 for k, v in spans.items() if len(v) > 1 and k != NOTE)
+    out.unexplained_numbers = sum(
+        1 for t, label in zip(tokens, labels, strict=True) if t.value is not None and label == "O"
+    )
+
+    def last_value(label: str) -> float | None:
+        for start, end in reversed(spans.get(label, [])):
+            value = span_value(tokens, start, end)
+            if value is not None:
+                return value
+        return None
+
+    f: dict[str, Any] = {}
+    weight, unit = None, None
+    kind = next((k for k in (W, W_UP, W_DOWN) if k in spans), None)
+    if kind is not None:
+        start, end = spans[kind][-1]
+        value = span_value(tokens, start, end, load=True)
+        unit = _unit_near(tokens, start, end)
+        if value is not None:
+            ctx_weight = context.weight if context is not None else None
+            if kind == W or ctx_weight is None:
+                weight, out.weight_source = value, "said"
+            else:
+                weight = ctx_weight + value if kind == W_UP else ctx_weight - value
+                out.weight_source = "change"
+                unit = unit or (context.weight_unit if context else None)
+    if weight is None and follow_up and policy.copy_weight and context and context.weight:
+        weight, unit, out.weight_source = context.weight, context.weight_unit, "context"
+    if weight is not None and weight >= 0:
+        if unit is None and any(t.norm in KG_WORDS for t in tokens):
+            unit = "kg"
+        if unit is None and follow_up and context is not None:
+            unit = context.weight_unit  # a follow-up keeps the previous set's unit
+        f["weight"] = weight
+        f["weight_unit"] = unit or "lbs"
+
+    reps = last_value(REPS)
+    if (
+        bodyweight
+        and reps is None
+        and out.weight_source == "said"
+        and W in spans
+        and _unit_near(tokens, *spans[W][-1]) is None
+        and not _load_cue(tokens, spans[W][-1])
+    ):
+        # "push ups 40": a bodyweight exercise's lone number with no unit and no "plus" is
+        # the reps, and its weight stays null
+        reps, weight = f.pop("weight"), None
+        f.pop("weight_unit", None)
+        out.weight_source = None
+    if reps is None and follow_up and policy.copy_reps and context is not None:
+        reps = context.reps
+    f["reps"] = _whole(reps)
+    f["sets"] = _whole(last_value(SETS))
+
+    rpe = last_value(RPE)
+    rir = _whole(last_value(RIR))
+    if FAIL in spans and rpe is None:
+        rpe = 10.0
+        rir = 0 if rir is None else rir
+    if rpe is not None:
+        rpe = min(10.0, max(1.0, round(rpe * 2) / 2))
+    if rir is not None and not 0 <= rir <= 10:
+        rir = None
+    if rpe is None and rir is not None:
+        rpe = float(10 - rir) if rir >= 0 else None
+    elif rir is None and rpe is not None and rpe == int(rpe):
+        rir = int(10 - rpe)
+    if rpe is None and follow_up and policy.copy_rpe and context is not None:
+        rpe = context.rpe
+    f["rpe"], f["rir"] = rpe, rir
+
+    for label, key in ((DUR, "duration_seconds"), (REST, "rest_seconds")):
+        if label in spans:
+            start, end = spans[label][-1]
+            seconds = span_seconds(tokens, start, end)
+            if seconds is not None and label == REST and end - start == 1 and seconds <= 5:
+                seconds *= 60  # "rest 2" means two minutes
+            f[key] = seconds
+    if TEMPO in spans:
+        start, end = spans[TEMPO][-1]
+        f["tempo"] = tempo_of(tokens[start:end])
+    if NOTE in spans:
+        pieces = [text[tokens[s].start : tokens[e - 1].end] for s, e in spans[NOTE]]
+        f["notes"] = ", ".join(p.strip(" ,.") for p in pieces if p.strip(" ,.")) or None
+    out.fields = {k: v for k, v in f.items() if v is not None}
+    return out

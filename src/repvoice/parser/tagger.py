@@ -1,0 +1,74 @@
+"""The slot tagger: a linear-chain CRF (CRFsuite) over token features."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pycrfsuite
+
+#: L-BFGS with elastic-net regularisation: c1 prunes features, c2 smooths weights.
+DEFAULT_PARAMS: dict[str, float | int | bool] = {
+    "c1": 0.05,
+    "c2": 0.01,
+    "max_iterations": 150,
+    "feature.possible_transitions": True,
+}
+
+
+def train_crf(
+    xseqs: Sequence[list[list[str]]],
+    yseqs: Sequence[list[str]],
+    *,
+    params: dict[str, float | int | bool] | None = None,
+    on_iteration: Callable[[int], None] | None = None,
+) -> bytes:
+    """Train a CRF and return the model file's bytes."""
+    trainer = _Trainer(verbose=False, on_iteration=on_iteration)
+    for x, y in zip(xseqs, yseqs, strict=True):
+        trainer.append(x, y)
+    trainer.set_params({**DEFAULT_PARAMS, **(params or {})})
+    fd, name = tempfile.mkstemp(suffix=".crfsuite")
+    os.close(fd)
+    try:
+        trainer.train(name)
+        return Path(name).read_bytes()
+    finally:
+        os.unlink(name)
+
+
+class _Trainer(pycrfsuite.Trainer):
+    def __init__(self, *, verbose: bool, on_iteration: Callable[[int], None] | None) -> None:
+        super().__init__(verbose=verbose)
+        self._on_iteration = on_iteration
+
+    def on_iteration(self, log: str, info: dict) -> None:
+        if self._on_iteration is not None:
+            self._on_iteration(int(info.get("num", 0)))
+
+
+class Tagger:
+    """A trained CRF held in memory."""
+
+    def __init__(self, model: bytes) -> None:
+        self.model = model
+        self._tagger = pycrfsuite.Tagger()
+        self._tagger.open_inmemory(model)
+        self.labels: tuple[str, ...] = tuple(self._tagger.labels())
+
+    def tag(self, features: list[list[str]]) -> tuple[list[str], list[float]]:
+        """Best label sequence and, per token, the marginal probability of its label."""
+        if not features:
+            return [], []
+        tags = self._tagger.tag(features)
+        marginal = self._tagger.marginal
+        return tags, [marginal(tag, i) for i, tag in enumerate(tags)]
+
+    def sequence_probability(self, tags: list[str]) -> float:
+        """Probability of `tags` for the sequence last passed to `tag`."""
+        return self._tagger.probability(tags) if tags else 1.0
+
+    def info(self) -> pycrfsuite.ParsedDump:
+        return self._tagger.info()

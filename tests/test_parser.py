@@ -1,0 +1,208 @@
+"""The local parser: conventions on the bundled model, learning from data, persistence."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from repvoice import Context
+from repvoice.data.bundled import default_train_path
+from repvoice.parser.align import FAIL, NOTE, REPS, RIR, RPE, W_UP, W, align
+from repvoice.parser.model import ModelError, Parser, bundled_model_path
+from repvoice.parser.numbers import spoken_numbers
+from repvoice.parser.train import train
+
+BENCH = "Barbell Bench Press"
+
+
+@pytest.fixture(scope="module")
+def parser() -> Parser:
+    return Parser.load()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "bench press two twenty five for eight at rpe eight",
+            {
+                "exercise_name": BENCH,
+                "weight": 225,
+                "weight_unit": "lbs",
+                "reps": 8,
+                "rpe": 8,
+                "rir": 2,
+            },
+        ),
+        (
+            "squat four oh five for three",
+            {"exercise_name": "Barbell Back Squat", "weight": 405, "reps": 3},
+        ),
+        (
+            "deadlift 180 kilos for 5 two in the tank",
+            {"weight": 180, "weight_unit": "kg", "reps": 5, "rir": 2, "rpe": 8},
+        ),
+        ("bench two plates for 5", {"weight": 225, "reps": 5}),
+        ("squat a plate and a quarter for 10", {"weight": 185, "reps": 10}),
+        ("incline db press the 80s for 10", {"weight": 80, "reps": 10}),
+        ("pull ups for 10", {"exercise_name": "Pull-Up", "weight": None, "reps": 10}),
+        ("dips plus 45 for 8", {"exercise_name": "Dip", "weight": 45, "reps": 8}),
+        ("bench 185 for 8 no wait 7", {"weight": 185, "reps": 7}),
+        ("curls 30 for 12 to failure", {"reps": 12, "rpe": 10, "rir": 0}),
+        ("squat 225 for 5 rpe eight and a half", {"rpe": 8.5, "rir": None}),
+        ("plank for 60 seconds", {"exercise_name": "Plank", "duration_seconds": 60}),
+        ("bench 3 sets of 10 at 135", {"sets": 3, "reps": 10, "weight": 135}),
+    ],
+)
+def test_conventions_on_the_bundled_model(parser: Parser, text: str, expected: dict) -> None:
+    got = parser.parse(text).model_dump()
+    assert {k: got[k] for k in expected} == expected
+
+
+def test_follow_ups_take_what_the_context_says(parser: Parser) -> None:
+    ctx = Context(exercise_name="Barbell Back Squat", weight=315, weight_unit="lbs", reps=5)
+    same = parser.parse("same weight for 7", ctx)
+    assert (same.exercise_name, same.weight, same.reps) == ("Barbell Back Squat", 315, 7)
+    more = parser.parse("add 10 pounds", ctx)
+    assert more.weight == 325
+    voicefit = parser.parse(
+        "same again", {"current_exercise_id": ctx_id(parser), "last_weight": 100, "last_reps": 8}
+    )
+    assert (voicefit.exercise_name, voicefit.weight, voicefit.reps) == (BENCH, 100, 8)
+
+
+def ctx_id(parser: Parser) -> str:
+    found = parser.catalog.by_name(BENCH)
+    assert found is not None
+    return found.id
+
+
+def test_no_exercise_and_no_context_is_never_confident(parser: Parser) -> None:
+    result = parser.parse("225 for 8")
+    assert result.exercise_name is None
+    assert result.confidence <= 0.4
+    assert result.requires_confirmation
+
+
+def test_ambiguous_alias_lists_alternatives(parser: Parser) -> None:
+    result = parser.parse("db press 60 for 10")
+    assert result.exercise_name == "Dumbbell Bench Press"
+    assert [a.exercise_name for a in result.alternatives] == ["Dumbbell Shoulder Press"]
+
+
+def test_alignment_labels_the_words_that_said_each_value() -> None:
+    tokens = spoken_numbers("bench 225 for 8 no wait 7 at rpe 8 notes felt heavy")
+    gold = {"weight": 225, "reps": 7, "rpe": 8, "rir": 2, "notes": "felt heavy"}
+    labels = align(tokens, gold).labels
+    by_word = dict(zip([t.norm for t in tokens], labels, strict=True))
+    assert by_word["225"] == W
+    assert labels[tokens.index(next(t for t in tokens if t.norm == "7"))] == REPS
+    assert labels[3] != REPS  # the corrected "8" is not the reps
+    assert labels[9] == RPE
+    assert by_word["felt"] == NOTE and by_word["heavy"] == NOTE
+    assert RIR not in labels  # derived from the RPE, not said
+
+
+def test_alignment_of_failure_changes_and_missing_values() -> None:
+    tokens = spoken_numbers("curls 30 for 12 to failure")
+    assert align(tokens, {"weight": 30, "reps": 12, "rpe": 10, "rir": 0}).labels[-1] == FAIL
+    ctx = Context(weight=100, weight_unit="lbs")
+    tokens = spoken_numbers("add 10 pounds")
+    assert align(tokens, {"weight": 110}, ctx).labels[1] == W_UP
+    missing = align(spoken_numbers("bench for 5"), {"weight": 225, "reps": 5})
+    assert not missing.ok and missing.missing == ["weight 225"]
+
+
+def _records(n: int) -> list[dict]:
+    lines = default_train_path().read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines[:n]]
+
+
+def _write(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def _hole_records(meaning: str) -> list[dict]:
+    """80 examples where "N in the hole" says `meaning` ("rir" or "sets")."""
+    out = []
+    for i in range(80):
+        n = 1 + i % 4
+        said = {"rir": {"rpe": 10 - n, "rir": n}, "sets": {"sets": n}}[meaning]
+        gold = {
+            "exercise_name": "Leg Press", "weight": 200 + 10 * i, "weight_unit": "lbs",
+            "reps": 8 + i % 5, **said, "confidence": 0.9,
+        }  # fmt: skip
+        text = f"leg press {200 + 10 * i} for {8 + i % 5} {n} in the hole"
+        out.append(
+            {
+                "messages": [
+                    {"role": "system", "content": "You are a voice command parser."},
+                    {"role": "user", "content": text},
+                    {"role": "assistant", "content": json.dumps(gold)},
+                ]
+            }
+        )
+    return out
+
+
+def test_learned_tagger_changes_with_its_data(tmp_path: Path) -> None:
+    """Retraining where "in the hole" says the RIR, or the sets, changes what the parser says."""
+    base = _records(600)
+    as_rir, _ = train(_write(tmp_path / "rir.jsonl", base + _hole_records("rir")), folds=2)
+    as_sets, _ = train(_write(tmp_path / "sets.jsonl", base + _hole_records("sets")), folds=2)
+    text = "hack squat 300 for 6 3 in the hole"
+    rir, sets = as_rir.parse(text), as_sets.parse(text)
+    assert (rir.rir, rir.rpe, rir.sets) == (3, 7, None)
+    assert (sets.sets, sets.rir, sets.rpe) == (3, None, None)
+
+
+def test_owner_ids_and_names_are_learned(tmp_path: Path) -> None:
+    records = _records(500)
+    owner: dict[str, tuple[str, str]] = {}
+    for rec in records:
+        answer = json.loads(rec["messages"][-1]["content"])
+        if answer.get("exercise_id"):
+            new = owner.setdefault(
+                answer["exercise_id"], (f"db-{len(owner)}", f"My {answer['exercise_name']}")
+            )
+            answer["exercise_id"], answer["exercise_name"] = new
+        rec["messages"][-1]["content"] = json.dumps(answer)
+        rec["messages"][0]["content"] = rec["messages"][0]["content"].split("\n\nContext:")[0]
+    model, report = train(_write(tmp_path / "owner.jsonl", records), folds=2)
+    result = model.parse("bench press 225 for 5")
+    bench_id = next(i for i, (_, name) in owner.items() if name == "My Barbell Bench Press")
+    assert (result.exercise_id, result.exercise_name) == owner[bench_id]
+    saved = Parser.load(model.save(tmp_path / "model"))
+    assert saved.parse("bench press 225 for 5").exercise_id == result.exercise_id
+    assert report.examples == 500
+
+
+def test_save_and_load_round_trip(tmp_path: Path, parser: Parser) -> None:
+    copy = Parser.load(parser.save(tmp_path / "m"))
+    text = "squat 315 for 5 at rpe 9"
+    assert copy.parse(text) == parser.parse(text)
+
+
+def test_bad_model_directories_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="not a model directory"):
+        Parser.load(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ModelError, match=r"no meta\.json"):
+        Parser.load(tmp_path / "empty")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "meta.json").write_text('{"format": 99}')
+    with pytest.raises(ModelError, match="format 99"):
+        Parser.load(bad)
+
+
+def test_bundled_model_was_trained_on_the_bundled_data() -> None:
+    meta = json.loads((bundled_model_path() / "meta.json").read_text())
+    assert meta["source_sha256"] == hashlib.sha256(default_train_path().read_bytes()).hexdigest()
+    report = meta["report"]
+    assert report["examples"] == 3890
+    assert report["accuracy_at_or_above_threshold"] >= 0.95
