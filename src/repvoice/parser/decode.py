@@ -27,6 +27,7 @@ from repvoice.parser.align import (
     W,
 )
 from repvoice.parser.lexicon import COUNT_WORDS, KG_WORDS, unit_of
+from repvoice.parser.plates import find_plate_phrases
 from repvoice.parser.readings import span_seconds, span_value, tempo_of
 from repvoice.parser.tokens import Token
 from repvoice.schema import Context
@@ -102,6 +103,8 @@ def _load_cue(tokens: Sequence[Token], span: tuple[int, int]) -> bool:
 _LOAD_CUES = frozenset({"plus", "with", "weighted", "added", "extra", "vest", "belt", "holding"})
 
 
+#: Machine settings said before a number ("level 8", "speed 3", "incline 12").
+_SETTING_WORDS = frozenset({"level", "speed", "resistance", "setting", "gear"})
 #: Words right before a number that make it the RPE whatever the tagger said ("@ 8", "rpe 9").
 _RPE_BEFORE = frozenset({"rpe", "@", "exertion", "rp"})
 #: Words after a number that make it measure something other than reps ("24 inch box").
@@ -129,6 +132,21 @@ def repair(
     """
     out = list(labels)
     n = len(tokens)
+    ex_start, ex_end = exercise or (-1, -1)
+    for i in range(1, n):
+        prev = tokens[i - 1].norm
+        if tokens[i].value is None or ex_start <= i - 1 < ex_end:
+            continue
+        if prev in _SETTING_WORDS and out[i] in (RPE, RIR, REPS, W, "O"):
+            # "level 8" on a machine is a setting, kept as a note, never the RPE or reps
+            out[i - 1] = out[i] = NOTE
+        elif prev == "tempo" and out[i] != TEMPO and tempo_of(tokens[i : i + 1]):
+            out[i] = TEMPO
+    if W not in out and W_UP not in out and W_DOWN not in out:
+        for start, end, _ in find_plate_phrases(tokens):
+            if all(label == "O" for label in out[start:end]):
+                out[start:end] = [W] * (end - start)  # "just the bar", "two plates"
+                break
     for i in range(1, n):
         value = tokens[i].value
         prev = tokens[i - 1].norm
@@ -137,7 +155,6 @@ def repair(
         if value is not None and 1 <= value <= 10 and rpe_cue and out[i] in ("O", W, REPS):
             out[i] = RPE
     if REPS not in out and DUR not in out and not timed:
-        ex_start, ex_end = exercise or (-1, -1)
         for i in range(n - 1, -1, -1):
             tok = tokens[i]
             value = tok.value if tok.value is not None else COUNT_WORDS.get(tok.norm)

@@ -100,6 +100,7 @@ _NUMBER_WORDS = frozenset(
 )
 #: Words that can start a number; anything else is skipped with one set lookup.
 _STARTERS = (_NUMBER_WORDS - _OH) | {"a", "an", "buck", "dozen", "half"}
+# (homophones join in below, once _HOMOPHONES is defined: "to hundred" is 200)
 
 #: Words after which a colloquial merge is not a load ("two ten reps" = 2, 10 reps).
 _BLOCK_AFTER = frozenset(
@@ -164,11 +165,11 @@ def normalise(tokens: Sequence[Token], source: str | None = None) -> list[Token]
         value, end, num_kind = found
         if kind == WORD and _run_together(tokens, i, end, value):
             # "one fifty two reps" is 150 for 2, not 152 reps: re-read without the last word
-            head = _read_words(tokens, i, end - 1, out)
-            if head is not None and head[1] == end - 1:
-                last = tokens[end - 1]
-                out.append(_merged(tokens, i, end - 1, head[0], head[2], source))
-                unit = float(_UNITS[last.norm])
+            stop = end - 2 if tokens[end - 2].norm == "-" else end - 1
+            head = _read_words(tokens, i, stop, out)
+            if head is not None and head[1] == stop:
+                out.append(_merged(tokens, i, stop, head[0], head[2], source))
+                unit = float(_UNITS[tokens[end - 1].norm])
                 out.append(_merged(tokens, end - 1, end, unit, WORDS, source))
                 i = end
                 continue
@@ -182,6 +183,9 @@ def normalise(tokens: Sequence[Token], source: str | None = None) -> list[Token]
 
 #: Words after which a number is a count of reps: it must be a plausible one.
 _COUNT_NOUNS = frozenset({"rep", "reps", "raps", "repetitions", "sets", "set"})
+
+
+_STARTERS |= frozenset(_HOMOPHONES)
 
 
 def _run_together(tokens: Sequence[Token], i: int, end: int, value: float) -> bool:
@@ -269,6 +273,9 @@ def _read_words(toks: Sequence[Token], i: int, n: int, out: list[Token]) -> _Fou
         return None
     if word == "hundred":
         return _after_hundred(toks, 100, i + 1, n)
+    if word in _HOMOPHONES and nxt == "hundred":
+        # "to hundred fifty": only a number can stand before "hundred"
+        return _after_hundred(toks, 100 * _HOMOPHONES[word][0], i + 2, n)
     if word == "thousand":
         return _after_thousand(toks, 1000, i + 1, n)
 

@@ -1,0 +1,231 @@
+"""`repvoice train`: train the local parser from chat JSONL and save the model directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from repvoice.cli._app import (
+    JsonOpt,
+    app,
+    console,
+    err_console,
+    fail,
+    file_or_default,
+    friendly_errors,
+)
+from repvoice.cli._app import print_json as emit_json
+
+if TYPE_CHECKING:
+    from repvoice.catalog import Catalog
+
+DEFAULT_MODEL_DIR = Path("repvoice-model")
+_SHOWN_SKIPPED_LINES = 10
+
+
+@app.command("train")
+def train_command(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="OpenAI chat fine-tuning JSONL to learn from.",
+            show_default="the bundled default dataset",
+        ),
+    ] = None,
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Model directory to write (created if needed)."),
+    ] = DEFAULT_MODEL_DIR,
+    catalog_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--catalog",
+            help="Exercise catalogue (JSON, or CSV: id,name,aliases) replacing the bundled one.",
+        ),
+    ] = None,
+    folds: Annotated[
+        int,
+        typer.Option(
+            "--folds", min=2, max=20, help="Cross-validation folds for the held-out report."
+        ),
+    ] = 3,
+    json_out: JsonOpt = False,
+) -> None:
+    """Train the local parser and save it as a model directory.
+
+    Learns your exercises and their spoken forms, a slot tagger, the follow-up policy ("same
+    weight for 6") and a calibrated confidence model. Reports examples used and skipped (with
+    reasons), held-out accuracy per field from k-fold cross-validation, how well confidence
+    matches observed accuracy, and accuracy and coverage at the app's 0.85 auto-accept
+    threshold. `--json` prints the report as a dict (see `repvoice.parser.train.TrainReport`).
+
+    Exit status: 0 trained on every record, 1 trained but some records were skipped (listed),
+    2 unusable input (no file, no usable examples, bad catalogue or output directory).
+
+    Example: repvoice train train.jsonl -o my-model
+    """
+    file = file_or_default(file)
+    _check_output(output)
+    catalog = _load_catalog(catalog_file) if catalog_file is not None else None
+
+    from repvoice.parser.train import train
+
+    with friendly_errors(), _StageProgress() as progress:
+        try:
+            parser, report = train(file, catalog=catalog, folds=folds, progress=progress)
+        except ValueError as exc:
+            fail(str(exc))
+        saved = parser.save(output)
+
+    data = report.to_dict()
+    if json_out:
+        emit_json({**data, "model_dir": str(saved)})
+    else:
+        print_report(data, saved)
+    if report.skipped:
+        raise typer.Exit(1)
+
+
+def _check_output(output: Path) -> None:
+    # Never scatter model files into a directory that holds something else.
+    if output.exists() and not output.is_dir():
+        fail(f"{output}: exists and is not a directory")
+    if output.is_dir() and any(output.iterdir()) and not (output / "meta.json").is_file():
+        fail(f"{output}: directory is not empty and holds no repvoice model; choose another -o")
+
+
+def _load_catalog(path: Path) -> Catalog:
+    from repvoice.catalog import Catalog
+
+    if not path.is_file():
+        fail(f"{path}: no such catalogue file")
+    try:
+        catalog = Catalog.load(path)
+    except KeyError as exc:
+        fail(f"{path}: missing column {exc.args[0]!r} (need id, name, aliases)")
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        fail(f"{path}: not a usable catalogue ({_first_line(exc)})")
+    if not len(catalog):
+        fail(f"{path}: the catalogue has no exercises")
+    return catalog
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class _StageProgress:
+    """A stderr progress bar fed by `train`'s (stage, done, total) callback."""
+
+    def __init__(self) -> None:
+        self._bar = Progress(
+            TextColumn("{task.description:<18}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=not err_console.is_terminal,
+        )
+        self._task = self._bar.add_task("reading examples", total=None)
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        self._bar.update(self._task, description=stage, completed=done, total=total)
+
+    def __enter__(self) -> _StageProgress:
+        self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.stop()
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def print_report(d: dict[str, Any], model_dir: Path) -> None:
+    """The training report for people."""
+    console.print(
+        f"[bold green]trained[/] on {d['examples']:,} examples from {escape(d['source'])} "
+        f"in {d['seconds']:.1f} s → [bold]{escape(str(model_dir))}[/]",
+        highlight=False,
+    )
+    skipped = sum(d["skipped"].values())
+    if skipped:
+        reasons = ", ".join(f"{escape(r)} ×{n:,}" for r, n in d["skipped"].items())
+        console.print(f"[yellow]skipped {skipped:,} records[/]: {reasons}", highlight=False)
+        shown = d["skipped_examples"][:_SHOWN_SKIPPED_LINES]
+        for s in shown:
+            console.print(f"  line {s['line']}: {escape(s['reason'])}", highlight=False)
+        if skipped > len(shown):
+            console.print(f"  … and {skipped - len(shown):,} more (see --json)", highlight=False)
+    left_out = d["examples"] - d["tagger_examples"]
+    if left_out:
+        by_field = ", ".join(f"{escape(f)} {n:,}" for f, n in d["unaligned"].items())
+        detail = f" ({by_field})" if by_field else ""
+        console.print(
+            f"the tagger left out {left_out:,} examples whose values are not in their text"
+            f"{detail}; they still count for exercises, policy and evaluation",
+            highlight=False,
+        )
+    if d["exercises_learned"] or d["aliases_learned"]:
+        console.print(
+            f"learned {d['exercises_learned']:,} exercises outside the catalogue and "
+            f"{d['aliases_learned']:,} spoken forms",
+            highlight=False,
+        )
+
+    console.print(
+        f"\n[bold]Held-out accuracy[/] ({d['folds']}-fold cross-validation; core fields: "
+        "exercise, weight, weight_unit, reps, rpe)",
+        highlight=False,
+    )
+    acc = Table()
+    acc.add_column("field")
+    acc.add_column("accuracy", justify="right")
+    for field, value in d["held_out_accuracy"].items():
+        if field == "core":
+            acc.add_row("[bold]all core fields[/]", f"[bold]{_pct(value)}[/]")
+        else:
+            acc.add_row(field, _pct(value))
+    console.print(acc)
+
+    console.print(
+        "\n[bold]Reliability[/] (held out): does confidence match the observed accuracy?",
+        highlight=False,
+    )
+    rel = Table()
+    rel.add_column("confidence", justify="right")
+    rel.add_column("examples", justify="right")
+    rel.add_column("mean confidence", justify="right")
+    rel.add_column("core accuracy", justify="right")
+    for b in d["reliability"]:
+        rel.add_row(
+            f"{b['lo']:.2f}–{b['hi']:.2f}",
+            f"{b['count']:,}",
+            _pct(b["mean_confidence"]),
+            _pct(b["accuracy"]),
+        )
+    console.print(rel)
+
+    threshold = d["confidence_threshold"]
+    console.print(
+        f"at confidence ≥ {threshold}: [bold]{_pct(d['accuracy_at_or_above_threshold'])}[/] "
+        f"accurate, auto-accepting {_pct(d['coverage_at_or_above_threshold'])} of utterances "
+        "(the rest ask for confirmation)",
+        highlight=False,
+    )
+    policy = d["follow_up_policy"]
+    copies = [k.removeprefix("copy_") for k, v in policy.items() if v]
+    console.print(
+        "follow-ups that name no new value copy from the previous set: "
+        + (", ".join(copies) if copies else "nothing"),
+        highlight=False,
+    )
