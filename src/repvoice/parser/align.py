@@ -55,7 +55,7 @@ _BEFORE: dict[str, dict[str, float]] = {
 _AFTER: dict[str, dict[str, float]] = {
     RPE: {"rpe": 2, "rp": 1.5, "r": 1},
     RIR: {"rir": 3, "in": 1.5, "tank": 2, "reserve": 2, "left": 2, "more": 1.5, "r": 1,
-          "are": 1},
+          "are": 1, "rear": 2},
     REPS: {"reps": 3, "rep": 3, "raps": 3, "wraps": 3, "rips": 3, "times": 2, "repetitions": 3,
            "each": 1},
     SETS: {"sets": 3, "set": 2, "sits": 2, "sex": 2, "x": 2, "by": 1.5, "rounds": 2, "of": 1},

@@ -27,6 +27,7 @@ from repvoice.parser.align import (
     W,
 )
 from repvoice.parser.lexicon import COUNT_WORDS, KG_WORDS, unit_of
+from repvoice.parser.numbers import homophone_candidates
 from repvoice.parser.plates import find_plate_phrases
 from repvoice.parser.readings import span_seconds, span_value, tempo_of
 from repvoice.parser.tokens import Token
@@ -62,6 +63,8 @@ class Decoded:
     weight_source: str | None = None  # "said", "change", "context"
     repeated: int = 0  # slots said more than once (corrections)
     unexplained_numbers: int = 0  # numbers the tagger left unlabelled
+    repaired: int = 0  # tagger labels the rules in `repair` changed
+    labels: list[str] = field(default_factory=list)  # the labels decoded, after repair
 
 
 def label_spans(labels: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
@@ -103,6 +106,21 @@ def _load_cue(tokens: Sequence[Token], span: tuple[int, int]) -> bool:
 _LOAD_CUES = frozenset({"plus", "with", "weighted", "added", "extra", "vest", "belt", "holding"})
 
 
+#: Time units after a number ("90 seconds"): a duration.
+_TIME_WORDS = frozenset("seconds second secs sec s minutes minute mins min hours hour hr".split())
+#: Words after a number that make it the reps ("20 raps").
+_REP_NOUNS = frozenset("reps rep raps wraps rips repetitions".split())
+#: Distances and counts of something else ("20 cals", "500 meters"): kept as a note.
+_MEASURES = frozenset(
+    "cals cal calories calorie meters meter metres m yards yard miles mile km feet ft steps "
+    "floors laps inch inches".split()
+)
+#: Words for sets, as said and as misheard ("4 sex of 8").
+_SET_NOUNS = frozenset({"sets", "set", "sex", "sits", "rounds"})
+#: Words that start a self-correction ("no wait", "scratch that", "sorry", "actually").
+_CORRECTIONS = frozenset({"wait", "scratch", "sorry", "actually", "correction", "mean"})
+#: Words after which "one" is a pronoun ("that one", "the last one").
+_DETERMINERS = frozenset("that this the last next each every another which first".split())
 #: Machine settings said before a number ("level 8", "speed 3", "incline 12").
 _SETTING_WORDS = frozenset({"level", "speed", "resistance", "setting", "gear"})
 #: Words right before a number that make it the RPE whatever the tagger said ("@ 8", "rpe 9").
@@ -124,8 +142,14 @@ def repair(
     timed: bool,
     exercise: tuple[int, int] | None = None,
 ) -> list[str]:
-    """Fix tagger output that breaks rules no training set can contradict.
+    """Fix tagger output that breaks rules of gym speech no training set can contradict.
 
+    - "level 8" is a machine setting (a note); a number after "tempo" is the tempo.
+    - A number said in seconds or minutes is a duration, never a load or reps; one said
+      before "reps" is the reps; one before a distance or calories ("20 cals") is a note.
+    - "that one", "the last one": "one" is a word there, not a number.
+    - A plate phrase ("just the bar"), a dumbbell pair ("the 80s") or a number after "plus"
+      is the load when nothing else is.
     - A number of 1-10 straight after "rpe"/"@" is the RPE.
     - With no reps tagged and nothing timed, the last unlabelled whole number of 1-100 that
       measures nothing else ("24 inch", "level 8") is the reps: a logged set says its reps.
@@ -133,6 +157,37 @@ def repair(
     out = list(labels)
     n = len(tokens)
     ex_start, ex_end = exercise or (-1, -1)
+    for i, tok in enumerate(tokens):
+        if tok.value is None or ex_start <= i < ex_end:
+            continue
+        after = tokens[i + 1].norm if i + 1 < n else ""
+        before = tokens[i - 1].norm if i > 0 else ""
+        if after in _TIME_WORDS and out[i] in (W, REPS):
+            near = {t.norm for t in tokens[max(0, i - 3) : i + 4]}
+            out[i] = REST if near & {"rest", "rested", "resting", "break"} else DUR
+        elif after in _REP_NOUNS and out[i] == W:
+            out[i] = REPS
+        elif after in _MEASURES and out[i] in (REPS, W, "O"):
+            out[i] = out[i + 1] = NOTE
+        elif _pronoun(tokens, i):
+            out[i] = "O"
+        elif (
+            i >= 2
+            and before == "of"
+            and tokens[i - 2].norm in _SET_NOUNS
+            and out[i] != REPS
+            and after not in _TIME_WORDS | _MEASURES
+        ):
+            out[i] = REPS  # "4 sets of 8", even misheard as "4 sex of 8"
+    if W not in out and W_UP not in out and W_DOWN not in out:
+        for i, tok in enumerate(tokens):
+            if tok.value is None or ex_start <= i < ex_end:
+                continue
+            if out[i] not in ("O", NOTE):
+                continue
+            if tok.kind == "plural" or (i > 0 and tokens[i - 1].norm == "plus"):
+                out[i] = W  # "the 80s", "dips plus 45"; a note it headed keeps the rest
+                break
     for i in range(1, n):
         prev = tokens[i - 1].norm
         if tokens[i].value is None or ex_start <= i - 1 < ex_end:
@@ -154,24 +209,82 @@ def repair(
         rpe_cue = prev in _RPE_BEFORE or spoken_rpe
         if value is not None and 1 <= value <= 10 and rpe_cue and out[i] in ("O", W, REPS):
             out[i] = RPE
+    _apply_corrections(tokens, out)
     if REPS not in out and DUR not in out and not timed:
-        for i in range(n - 1, -1, -1):
-            tok = tokens[i]
-            value = tok.value if tok.value is not None else COUNT_WORDS.get(tok.norm)
-            if value is None or value != int(value) or ex_start <= i < ex_end:
-                continue
-            # a number the tagger left out, or one it put at the head of a note ("3 each side")
-            if not (out[i] == "O" or (out[i] == NOTE and (i == 0 or out[i - 1] != NOTE))):
-                continue
-            if not 1 <= value <= 100 or tok.kind in ("clock", "plural", "ordinal"):
-                continue
-            after = tokens[i + 1].norm if i + 1 < n else ""
-            before = tokens[i - 1].norm if i > 0 else ""
-            if after in _NOT_REPS_AFTER or before in _NOT_REPS_BEFORE:
-                continue
+        i = _unsaid_reps(tokens, out, ex_start, ex_end)
+        if i is not None:
             out[i] = REPS
-            break
     return out
+
+
+def _unsaid_reps(tokens: Sequence[Token], out: list[str], ex_start: int, ex_end: int) -> int | None:
+    """Where the reps are when the tagger found none: the last unlabelled whole number of 1-100
+    that measures nothing else, or a homophone in the slot after "for" ("225 for for")."""
+    n = len(tokens)
+    for i in range(n - 1, -1, -1):
+        tok = tokens[i]
+        value = tok.value if tok.value is not None else COUNT_WORDS.get(tok.norm)
+        if value is None or value != int(value) or ex_start <= i < ex_end:
+            continue
+        # a number the tagger left out, or one it put at the head of a note ("3 each side")
+        if not (out[i] == "O" or (out[i] == NOTE and (i == 0 or out[i - 1] != NOTE))):
+            continue
+        if not 1 <= value <= 100 or tok.kind in ("clock", "plural", "ordinal"):
+            continue
+        after = tokens[i + 1].norm if i + 1 < n else ""
+        before = tokens[i - 1].norm if i > 0 else ""
+        if after in _NOT_REPS_AFTER or before in _NOT_REPS_BEFORE or _pronoun(tokens, i):
+            continue
+        return i
+    for i in range(1, n - 1):
+        if (
+            tokens[i - 1].norm in ("for", "x")
+            and homophone_candidates(tokens[i])
+            and tokens[i + 1].value is None
+            and out[i] == "O"
+        ):
+            return i
+    return None
+
+
+def _pronoun(tokens: Sequence[Token], i: int) -> bool:
+    """ "one" in "that one", "the last one" is a word, not a number."""
+    tok = tokens[i]
+    return (
+        tok.value == 1
+        and tok.text.lower() == "one"
+        and i > 0
+        and (tokens[i - 1].norm in _DETERMINERS)
+    )
+
+
+def _apply_corrections(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "eight no wait seven", "6.5 scratch that, 7": the number after a correction takes the
+    slot of the number it corrects, which is dropped. The corrected number is the labelled one
+    before the correction closest in size ("13 reps at 20 kg, actually 12" corrects the 13)."""
+    n = len(tokens)
+    for c, tok in enumerate(tokens):
+        if tok.norm not in _CORRECTIONS:
+            continue
+        new = next((k for k in range(c + 1, min(n, c + 4)) if tokens[k].value is not None), None)
+        if new is None:
+            continue
+        said = [k for k in range(c) if tokens[k].value is not None and out[k] not in ("O", NOTE)]
+        if not said:
+            continue
+        value = tokens[new].value or 0.0
+        old = min(said, key=lambda k: (_ratio(tokens[k].value or 0.0, value), c - k))
+        label = out[new]
+        if label == "O" or label in {out[k] for k in said}:
+            # the tagger missed the correction, or kept both values: the closer one is fixed
+            out[new], out[old] = out[old], "O"
+        # otherwise the tagger already dropped the corrected value ("185 for 8 no wait 7")
+
+
+def _ratio(a: float, b: float) -> float:
+    """How far apart two numbers are in size (0 when equal)."""
+    a, b = abs(a) + 1.0, abs(b) + 1.0
+    return max(a, b) / min(a, b)
 
 
 def decode(
@@ -188,9 +301,11 @@ def decode(
 ) -> Decoded:
     """Fields from tagged tokens. `follow_up` is true when the exercise comes from the context
     (none named, or the context's own), so unsaid values may be taken from the previous set."""
-    labels = repair(tokens, labels, timed=timed, exercise=exercise)
-    spans = label_spans(labels)
-    out = Decoded()
+    fixed = repair(tokens, labels, timed=timed, exercise=exercise)
+    spans = label_spans(fixed)
+    out = Decoded(labels=fixed)
+    out.repaired = sum(1 for a, b in zip(labels, fixed, strict=True) if a != b)
+    labels = fixed
     out.repeated = sum(1 for k, v in spans.items() if len(v) > 1 and k != NOTE)
     out.unexplained_numbers = sum(
         1 for t, label in zip(tokens, labels, strict=True) if t.value is not None and label == "O"

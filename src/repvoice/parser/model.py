@@ -48,7 +48,15 @@ CONFIDENCE_FEATURES: tuple[str, ...] = (
     "weight_change",
     "weight_context",
     "log_tokens",
+    "slot_min_marginal",
+    "unlabelled_number_min_marginal",
+    "numbers",
+    "reps_missing",
+    "load_missing",
+    "repaired",
 )
+#: Labels of the slots the core fields come from.
+_CORE_SLOTS = frozenset({"W", "W_UP", "W_DOWN", "REPS", "RPE", "RIR", "FAIL"})
 
 
 class ModelError(Exception):
@@ -217,6 +225,7 @@ class Parser:
     def confidence_features(self, a: Analysis) -> list[float]:
         """The confidence model's inputs, in `CONFIDENCE_FEATURES` order."""
         m = a.match
+        fields = a.decoded.fields
         words = [t.norm for t in a.tokens if t.kind != PUNCT and t.value is None]
         oov = sum(1 for w in words if w not in self.vocab) / len(words) if words else 0.0
         marg = a.marginals or [1.0]
@@ -236,7 +245,15 @@ class Parser:
             float(a.decoded.weight_source == "change"),
             float(a.decoded.weight_source == "context"),
             math.log1p(len(a.tokens)),
-        ]
+            min((p for p, lab in zip(marg, a.labels, strict=False) if lab in _CORE_SLOTS),
+                default=1.0),
+            min((p for t, p, lab in zip(a.tokens, marg, a.labels, strict=False)
+                 if t.value is not None and lab == "O"), default=1.0),
+            float(sum(1 for t in a.tokens if t.value is not None)),
+            float("reps" not in fields and "duration_seconds" not in fields),
+            float("weight" not in fields and m is not None and not unloaded(m.exercise)),
+            float(a.decoded.repaired),
+        ]  # fmt: skip
 
     def confidence(self, analysis: Analysis) -> float:
         """Calibrated probability that the whole answer's core fields are right."""
