@@ -205,4 +205,4 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
     assert meta["source_sha256"] == hashlib.sha256(default_train_path().read_bytes()).hexdigest()
     report = meta["report"]
     assert report["examples"] == 3890
-    assert report["accuracy_at_or_above_threshold"] >= 0.95
+    assert report["accuracy_at_or_above_threshold"] >= 0.98  # the calibration target
