@@ -6,16 +6,15 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from repvoice.cli._app import app, err_console, fail
+from repvoice.cli._app import app, byte_progress, err_console, fail, file_size
 from repvoice.cli._app import print_json as emit_json
 
 if TYPE_CHECKING:
@@ -133,7 +132,7 @@ def _parse_file(parser: Parser, path: Path, output: str) -> None:
     lines = parsed = errors = confirm = 0
     shown: list[str] = []
     started = time.perf_counter()
-    with _open_output(output) as out, _byte_bar(path.stat().st_size) as advance:
+    with _open_output(output) as out, byte_progress("parsing", file_size(path)) as bar:
         for item in iter_requests(path):
             lines += 1
             if item.text is None:
@@ -151,7 +150,8 @@ def _parse_file(parser: Parser, path: Path, output: str) -> None:
                 if len(shown) < _SHOWN_ERRORS:
                     shown.append(f"{path}:{item.line}: {result.error}")
             out.write(json.dumps(result_dict(result), ensure_ascii=False) + "\n")
-            advance(item.end)
+            if bar is not None:
+                bar.to(item.end)
     seconds = time.perf_counter() - started
     for line in shown:
         err_console.print(f"[yellow]error[/]: {escape(line)}", highlight=False, soft_wrap=True)
@@ -188,19 +188,3 @@ def _open_output(output: str) -> Iterator[TextIO]:
         os.replace(partial, final)
     finally:
         partial.unlink(missing_ok=True)
-
-
-@contextmanager
-def _byte_bar(total: int) -> Iterator[Callable[[int], None]]:
-    """A transient stderr bar over the input's bytes; a no-op when stderr is not a terminal."""
-    with Progress(
-        TextColumn("parsing"),
-        BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal,
-    ) as bar:
-        task = bar.add_task("parsing", total=total)
-        yield lambda done: bar.update(task, completed=done)
