@@ -29,6 +29,7 @@ from repvoice.schema import CONFIRMATION_THRESHOLD
 from _report import ROOT, write_section
 
 HANDWRITTEN = ROOT / "tests" / "data" / "handwritten_eval.jsonl"
+HANDWRITTEN_2 = ROOT / "tests" / "data" / "handwritten_eval_2.jsonl"
 SECTION = "Local parser: accuracy"
 MISSES_SHOWN = 10
 
@@ -49,6 +50,18 @@ TARGETS: dict[str, dict[str, float]] = {
         "core": 0.90,
     },
 }
+# The second hand-written set is judged by the same targets as the first.
+TARGETS["second hand-written set"] = TARGETS["hand-written set"]
+#: How far the hand-written sets can still be called unseen; printed with every report.
+HONESTY = (
+    "Neither hand-written set was ever trained on, but both were used for error analysis: the "
+    "parser's rules were written to fix general gaps their misses showed, so their figures "
+    "overstate how well it transfers to speech nobody has looked at. The second set was "
+    "written after the parser was built; its first measurement, before any change it "
+    "informed (commit 236501f), was exercise 99.33%, weight 94.67%, reps 95.33%, RPE "
+    "98.00%, all core fields 90.67% (150 utterances). That is the honest estimate of "
+    "transfer to new speech."
+)
 #: The original fine-tuned gpt-4o-mini's published figures (its own test set, metric unknown).
 PUBLISHED: dict[str, float] = {"weight": 0.9557, "reps": 0.9974, "rpe": 0.9818}
 #: The schema keys shown for a field when listing a miss.
@@ -238,7 +251,8 @@ def report(results: list[SetResult], model: str, command: str) -> str:
             "judges it: null = null counts as right, numbers by value, RPE to the half point, "
             "the exercise by name or catalogue id, `weight_unit` only where the gold answer has "
             'a weight, `notes` on presence. "All core fields right" is exercise, weight, unit, '
-            "reps and RPE right together. The hand-written set was never trained on.",
+            "reps and RPE right together.",
+            HONESTY,
             *(set_markdown(r) for r in results),
             "### Against the original fine-tuned model\n\n"
             "The original app's fine-tuned gpt-4o-mini published these figures, measured on "
@@ -282,7 +296,11 @@ def main() -> int:
     except ModelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    sets = (("bundled test split", default_test_path()), ("hand-written set", HANDWRITTEN))
+    sets = (
+        ("bundled test split", default_test_path()),
+        ("hand-written set", HANDWRITTEN),
+        ("second hand-written set", HANDWRITTEN_2),
+    )
     results = [evaluate(parser, name, path) for name, path in sets]
     print_results(results)
     command = ".venv/bin/python benchmarks/bench_accuracy.py"

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from repvoice.catalog import Exercise
 from repvoice.parser.align import (
     DUR,
     FAIL,
@@ -26,6 +27,7 @@ from repvoice.parser.align import (
     W_UP,
     W,
 )
+from repvoice.parser.features import unloaded
 from repvoice.parser.lexicon import COUNT_WORDS, KG_WORDS, unit_of
 from repvoice.parser.numbers import homophone_candidates
 from repvoice.parser.plates import find_plate_phrases
@@ -53,6 +55,30 @@ class FollowUpPolicy:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FollowUpPolicy:
         return cls(**{k: bool(v) for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+_BARBELL_KIT = frozenset({"barbell", "smith_machine", "trap_bar", "ez_bar", "landmine"})
+
+
+@dataclass(frozen=True)
+class ExerciseKind:
+    """What the named exercise says about its numbers."""
+
+    unloaded: bool = False  # bodyweight or band: a bare number is reps, not a load
+    timed: bool = False  # a hold or cardio: a bare number may be a duration
+    barbell: bool = True  # plate math ("two plates", "35 a side") applies
+    cardio: bool = False  # never a load: "5k" is a distance
+
+    @classmethod
+    def of(cls, exercise: Exercise | None) -> ExerciseKind:
+        if exercise is None:
+            return cls()
+        return cls(
+            unloaded=unloaded(exercise),
+            timed=exercise.timed,
+            barbell=exercise.equipment in _BARBELL_KIT,
+            cardio=exercise.category == "cardio",
+        )
 
 
 @dataclass
@@ -115,6 +141,8 @@ _MEASURES = frozenset(
     "cals cal calories calorie meters meter metres m yards yard miles mile km feet ft steps "
     "floors laps inch inches".split()
 )
+#: "10 each side", "8 per leg".
+_SIDES = frozenset({"side", "sides", "leg", "legs", "arm", "arms", "hand", "way", "direction"})
 #: Words for sets, as said and as misheard ("4 sex of 8").
 _SET_NOUNS = frozenset({"sets", "set", "sex", "sits", "rounds"})
 #: Words that start a self-correction ("no wait", "scratch that", "sorry", "actually").
@@ -138,8 +166,7 @@ _NOT_REPS_BEFORE = frozenset("level speed incline rpe rir @ tempo rest rested nu
 def repair(
     tokens: Sequence[Token],
     labels: Sequence[str],
-    *,
-    timed: bool,
+    kind: ExerciseKind = ExerciseKind(),
     exercise: tuple[int, int] | None = None,
 ) -> list[str]:
     """Fix tagger output that breaks rules of gym speech no training set can contradict.
@@ -167,10 +194,17 @@ def repair(
             out[i] = REST if near & {"rest", "rested", "resting", "break"} else DUR
         elif after in _REP_NOUNS and out[i] == W:
             out[i] = REPS
-        elif after in _MEASURES and out[i] in (REPS, W, "O"):
+        elif after in _MEASURES and out[i] != NOTE:
             out[i] = out[i + 1] = NOTE
         elif _pronoun(tokens, i):
             out[i] = "O"
+        elif (
+            after in ("each", "per")
+            and i + 2 < n
+            and tokens[i + 2].norm in _SIDES
+            and out[i] in ("O", RPE, RIR)
+        ):
+            out[i] = REPS  # "10 each side", "8 per leg": unilateral reps
         elif (
             i >= 2
             and before == "of"
@@ -197,7 +231,7 @@ def repair(
             out[i - 1] = out[i] = NOTE
         elif prev == "tempo" and out[i] != TEMPO and tempo_of(tokens[i : i + 1]):
             out[i] = TEMPO
-    if W not in out and W_UP not in out and W_DOWN not in out:
+    if kind.barbell and W not in out and W_UP not in out and W_DOWN not in out:
         for start, end, _ in find_plate_phrases(tokens):
             if all(label == "O" for label in out[start:end]):
                 out[start:end] = [W] * (end - start)  # "just the bar", "two plates"
@@ -205,12 +239,23 @@ def repair(
     for i in range(1, n):
         value = tokens[i].value
         prev = tokens[i - 1].norm
-        spoken_rpe = prev in ("e", "pee") and i >= 2 and tokens[i - 2].norm in ("p", "pee", "are")
+        before2 = tokens[i - 2].norm if i >= 2 else ""
+        # "r p e 8", "are pee e 8", "are PE 8"
+        spoken_rpe = (prev in ("e", "pee") and before2 in ("p", "pee", "are", "r")) or (
+            prev == "pe" and before2 in ("are", "r")
+        )
         rpe_cue = prev in _RPE_BEFORE or spoken_rpe
-        if value is not None and 1 <= value <= 10 and rpe_cue and out[i] in ("O", W, REPS):
+        if value is not None and 1 <= value <= 10 and rpe_cue and out[i] in ("O", W, REPS, RIR):
             out[i] = RPE
     _apply_corrections(tokens, out)
-    if REPS not in out and DUR not in out and not timed:
+    for i, tok in enumerate(tokens):
+        if out[i] in (W, W_UP, W_DOWN):
+            if tok.value is None and tok.norm in COUNT_WORDS:
+                out[i] = REPS  # "for a triple" is three reps, never a load
+            elif kind.cardio and i + 1 < len(tokens) and tokens[i + 1].norm in ("k", "km"):
+                out[i] = out[i + 1] = NOTE  # "ran a 5k": a distance, kept as a note
+    _fix_durations(tokens, out, kind)
+    if REPS not in out and DUR not in out and not kind.timed:
         i = _unsaid_reps(tokens, out, ex_start, ex_end)
         if i is not None:
             out[i] = REPS
@@ -231,6 +276,8 @@ def _unsaid_reps(tokens: Sequence[Token], out: list[str], ex_start: int, ex_end:
             continue
         if not 1 <= value <= 100 or tok.kind in ("clock", "plural", "ordinal"):
             continue
+        if tok.value is None:
+            return i  # a count word ("single", "triple") is always a count
         after = tokens[i + 1].norm if i + 1 < n else ""
         before = tokens[i - 1].norm if i > 0 else ""
         if after in _NOT_REPS_AFTER or before in _NOT_REPS_BEFORE or _pronoun(tokens, i):
@@ -245,6 +292,17 @@ def _unsaid_reps(tokens: Sequence[Token], out: list[str], ex_start: int, ex_end:
         ):
             return i
     return None
+
+
+def _fix_durations(tokens: Sequence[Token], out: list[str], kind: ExerciseKind) -> None:
+    """A bare number is a duration only for a timed exercise: "toes to bar 15" is 15 reps."""
+    if kind.timed:
+        return
+    for start, end in label_spans(out).get(DUR, []):
+        words = {t.norm for t in tokens[start : end + 1]}
+        clock = any(t.kind == "clock" for t in tokens[start:end])
+        if not clock and not words & _TIME_WORDS and REPS not in out:
+            out[start:end] = [REPS] * (end - start)
 
 
 def _pronoun(tokens: Sequence[Token], i: int) -> bool:
@@ -295,13 +353,12 @@ def decode(
     *,
     follow_up: bool,
     policy: FollowUpPolicy,
-    bodyweight: bool = False,
-    timed: bool = False,
+    kind: ExerciseKind = ExerciseKind(),
     exercise: tuple[int, int] | None = None,
 ) -> Decoded:
     """Fields from tagged tokens. `follow_up` is true when the exercise comes from the context
     (none named, or the context's own), so unsaid values may be taken from the previous set."""
-    fixed = repair(tokens, labels, timed=timed, exercise=exercise)
+    fixed = repair(tokens, labels, kind, exercise)
     spans = label_spans(fixed)
     out = Decoded(labels=fixed)
     out.repaired = sum(1 for a, b in zip(labels, fixed, strict=True) if a != b)
@@ -320,17 +377,17 @@ def decode(
 
     f: dict[str, Any] = {}
     weight, unit = None, None
-    kind = next((k for k in (W, W_UP, W_DOWN) if k in spans), None)
-    if kind is not None:
-        start, end = spans[kind][-1]
-        value = span_value(tokens, start, end, load=True)
+    slot = next((k for k in (W, W_UP, W_DOWN) if k in spans), None)
+    if slot is not None:
+        start, end = spans[slot][-1]
+        value = span_value(tokens, start, end, load=True, plates=kind.barbell)
         unit = _unit_near(tokens, start, end)
         if value is not None:
             ctx_weight = context.weight if context is not None else None
-            if kind == W or ctx_weight is None:
+            if slot == W or ctx_weight is None:
                 weight, out.weight_source = value, "said"
             else:
-                weight = ctx_weight + value if kind == W_UP else ctx_weight - value
+                weight = ctx_weight + value if slot == W_UP else ctx_weight - value
                 out.weight_source = "change"
                 unit = unit or (context.weight_unit if context else None)
     if weight is None and follow_up and policy.copy_weight and context and context.weight:
@@ -345,7 +402,7 @@ def decode(
 
     reps = last_value(REPS)
     if (
-        bodyweight
+        kind.unloaded
         and reps is None
         and out.weight_source == "said"
         and W in spans

@@ -19,7 +19,7 @@ from typing import Any
 
 from repvoice.catalog import Catalog
 from repvoice.parser.confidence import LogisticCalibrator
-from repvoice.parser.decode import Decoded, FollowUpPolicy, decode
+from repvoice.parser.decode import Decoded, ExerciseKind, FollowUpPolicy, decode
 from repvoice.parser.features import sentence_features, unloaded
 from repvoice.parser.numbers import spoken_numbers
 from repvoice.parser.resolver import ExerciseResolver, Match
@@ -192,8 +192,7 @@ class Parser:
             ctx,
             follow_up=ctx is not None and (match is None or from_context),
             policy=self.policy,
-            bodyweight=match is not None and unloaded(match.exercise),
-            timed=match is not None and match.exercise.timed,
+            kind=ExerciseKind.of(match.exercise if match else None),
             exercise=span,
         )
         return Analysis(tokens, match, labels, marginals, seq_p, decoded, exercise, from_context)

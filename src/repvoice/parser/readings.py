@@ -11,11 +11,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from repvoice.parser.durations import parse_duration
-from repvoice.parser.lexicon import COUNT_WORDS, word_value
-from repvoice.parser.numbers import homophone_candidates
+from repvoice.parser.lexicon import COUNT_WORDS, UNIT_WORDS, word_value
+from repvoice.parser.numbers import PLURAL, homophone_candidates
 from repvoice.parser.plates import find_plate_phrases, plate_load
 from repvoice.parser.tokens import Token
 
+#: Things lifted in pairs: "two 24 kilo kettlebells" is a pair of 24s, not 224.
+_IMPLEMENTS = frozenset(
+    "dumbbells dumbbell dbs db kettlebells kettlebell kbs kb bells bell plates handles".split()
+)
 #: Tempo words: "tempo three one x oh" is 31X0.
 _TEMPO_WORDS = {"x": "X", "oh": "0", "o": "0", "zero": "0"}
 
@@ -43,18 +47,25 @@ def numeric_readings(tokens: Sequence[Token]) -> Iterator[Reading]:
             for value in homophone_candidates(tok):
                 yield Reading(i, i + 1, value, "homophone")
         if i + 1 < n:
-            merged = split_hundred(tokens[i], tokens[i + 1])
+            merged = split_hundred(tokens[i], tokens[i + 1], tokens[i + 2 : i + 4])
             if merged is not None:
                 yield Reading(i, i + 2, merged, "split_hundred")
     for start, end, load in find_plate_phrases(tokens):
         yield Reading(start, end, load, "plates")
 
 
-def split_hundred(first: Token, second: Token) -> float | None:
+def split_hundred(first: Token, second: Token, after: Sequence[Token] = ()) -> float | None:
     """ "2 25" or a misheard "to twenty five" said as one load (225): a digit 1-9, or a number
-    homophone, before a whole number 10-99."""
+    homophone, before a whole number 10-99 -- unless it counts a pair ("two 35s", "2 20 kg
+    dumbbells": `after` holds the tokens that follow)."""
     b = second.value
-    if b is None or not (10 <= b <= 99) or b != int(b):
+    if b is None or not (10 <= b <= 99) or b != int(b) or second.kind == PLURAL:
+        return None
+    follow = [t.norm for t in after]
+    if follow[:1] and (
+        follow[0] in _IMPLEMENTS
+        or (follow[0] in UNIT_WORDS and follow[1:2] and follow[1] in _IMPLEMENTS)
+    ):
         return None
     if first.value is not None:
         a = first.value
@@ -102,23 +113,23 @@ def tempo_readings(tokens: Sequence[Token], max_tokens: int = 8) -> Iterator[tup
 
 
 def span_value(
-    tokens: Sequence[Token], start: int, end: int, *, load: bool = False
+    tokens: Sequence[Token], start: int, end: int, *, load: bool = False, plates: bool = True
 ) -> float | None:
-    """The number a tagged span says: its last number; for a `load`, also a plate phrase or a
-    split hundred ("2 25")."""
-    if load and end - start >= 2:
+    """The number a tagged span says: its last number; for a `load`, also a split hundred
+    ("2 25") and, with `plates` (barbell work), a plate phrase."""
+    if load and plates and end - start >= 2:
         plates = plate_load(tokens, start, end)
         if plates is not None:
             return plates
     if load and end - start == 2:
-        merged = split_hundred(tokens[start], tokens[start + 1])
+        merged = split_hundred(tokens[start], tokens[start + 1], tokens[end : end + 2])
         if merged is not None:
             return merged
     for tok in reversed(tokens[start:end]):
         value = word_value(tok)
         if value is not None:
             return value
-    if load and end - start == 1:
+    if load and plates and end - start == 1:
         return plate_load(tokens, start, end)
     return None
 
