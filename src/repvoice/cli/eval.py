@@ -1,0 +1,499 @@
+"""`repvoice eval` and `repvoice compare`: score backends on a chat JSONL test file."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from repvoice.cli._app import JsonOpt, app, console, err_console, fail, friendly_errors
+from repvoice.cli._app import print_json as emit_json
+
+if TYPE_CHECKING:
+    from repvoice.backends.base import Backend
+    from repvoice.evaluate.runner import EvalExample, ExampleResult, TestSet
+    from repvoice.evaluate.summary import Disagreement, Miss, Summary
+
+_SHOWN_SKIPPED = 10
+
+TestFileArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Chat JSONL test file (system, user, assistant turns).",
+        show_default="the bundled test split",
+    ),
+]
+LimitOpt = Annotated[
+    int | None, typer.Option("--limit", "-n", min=1, help="Use only the first N usable examples.")
+]
+ConcurrencyOpt = Annotated[
+    int, typer.Option("--concurrency", "-j", min=1, max=256, help="Calls in flight at once.")
+]
+TimeoutOpt = Annotated[
+    float, typer.Option("--timeout", min=0.1, help="Seconds per request before it is retried.")
+]
+CacheDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache-dir",
+        help="Where replies are cached ($REPVOICE_CACHE_DIR, else ~/.cache/repvoice).",
+        show_default=False,
+    ),
+]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Call the backend for every example; store nothing.")
+]
+ReportOpt = Annotated[
+    Path | None,
+    typer.Option("--report", help="Write a self-contained HTML report (needs repvoice[report])."),
+]
+
+
+@app.command("eval")
+def eval_command(
+    file: TestFileArg = None,
+    backend: Annotated[
+        str,
+        typer.Option(
+            "--backend",
+            "-b",
+            help='Backend URI: "local", "local:MODEL_DIR", "openai:gpt-4o-mini", '
+            '"openai-compatible:MODEL@URL", …',
+        ),
+    ] = "local",
+    limit: LimitOpt = None,
+    concurrency: ConcurrencyOpt = 4,
+    timeout: TimeoutOpt = 30.0,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+    json_out: JsonOpt = False,
+    report: ReportOpt = None,
+    show_misses: Annotated[
+        int, typer.Option("--misses", min=0, help="Misses to list (0 for none).")
+    ] = 10,
+) -> None:
+    """Score one backend on a test file: accuracy per field, validity, latency, tokens, cost.
+
+    Every example is sent to the backend (several at once, `--concurrency`), the answer judged
+    field by field against the gold answer (null = null counts as right; `weight_unit` only
+    where a weight was said; notes on presence). Answers are cached, so a re-run, or a run
+    after Ctrl-C, only calls for what is missing. Lists the misses (text, expected and
+    predicted values of the wrong fields). `--report` writes the HTML report with charts.
+
+    Exit status: 0 scored every record, 1 some records were unusable (listed) or every call
+    failed, 2 unusable input (no file, no usable examples, unknown backend).
+
+    Example: repvoice eval test.jsonl --backend openai:gpt-4o-mini --report eval.html
+    """
+    path = _test_file(file)
+    if report is not None:
+        _check_report(report)
+    testset = _read(path, limit)
+    result = _evaluate(backend, testset.examples, concurrency, timeout, cache_dir, no_cache)
+    summary, results = result
+
+    from repvoice.evaluate.summary import misses
+
+    found = misses(results)
+    if report is not None:
+        _write_report(report, [summary], {summary.backend: results}, path)
+    if json_out:
+        emit_json(
+            {
+                "file": str(path),
+                "skipped": _skipped(testset),
+                "summary": summary.to_dict(),
+                "misses_total": len(found),
+                "misses": [asdict(m) for m in found[:show_misses]],
+                "report": None if report is None else str(report),
+            }
+        )
+    else:
+        _print_skipped(testset)
+        _print_summaries([summary])
+        _print_misses(found, show_misses)
+        if report is not None:
+            console.print(f"report written to [bold]{escape(str(report))}[/]", highlight=False)
+    _exit(testset, [summary])
+
+
+@app.command("compare")
+def compare_command(
+    file: TestFileArg = None,
+    backends: Annotated[
+        list[str],
+        typer.Option(
+            "--backend",
+            "-b",
+            help="Backend URI; give two or more (see `repvoice eval --help`).",
+            show_default=False,
+        ),
+    ] = [],  # noqa: B006 - typer needs a list default for a repeated option
+    limit: LimitOpt = None,
+    concurrency: ConcurrencyOpt = 4,
+    timeout: TimeoutOpt = 30.0,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+    json_out: JsonOpt = False,
+    report: ReportOpt = None,
+    show: Annotated[
+        int,
+        typer.Option("--disagreements", min=0, help="Disagreements to list (0 for none)."),
+    ] = 10,
+) -> None:
+    """Score several backends on the same test file, side by side.
+
+    One table with the fields as rows and the backends as columns, plus validity, latency,
+    tokens and cost; then the examples where the backends disagree (one right and another
+    wrong on a field, or all wrong with different answers). `--report` writes one
+    self-contained HTML file with charts of accuracy, latency, cost and validity.
+
+    Exit status: 0 scored every record, 1 some records were unusable (listed) or a backend
+    failed every call, 2 unusable input (no file, no usable examples, unknown backend).
+
+    Example: repvoice compare test.jsonl -b local -b openai:gpt-4o-mini --report compare.html
+    """
+    if len(backends) < 2:
+        fail("compare needs two or more --backend options (use `repvoice eval` for one)")
+    if len(set(backends)) != len(backends):
+        twice = sorted({b for b in backends if backends.count(b) > 1})
+        fail(f"--backend given twice: {', '.join(twice)}")
+    path = _test_file(file)
+    if report is not None:
+        _check_report(report)
+    testset = _read(path, limit)
+    summaries: list[Summary] = []
+    runs: dict[str, list[ExampleResult]] = {}
+    for uri in backends:
+        summary, results = _evaluate(
+            uri, testset.examples, concurrency, timeout, cache_dir, no_cache
+        )
+        summaries.append(summary)
+        runs[uri] = results
+
+    from repvoice.evaluate.summary import disagreements
+
+    found = disagreements(runs)
+    if report is not None:
+        _write_report(report, summaries, runs, path)
+    if json_out:
+        emit_json(
+            {
+                "file": str(path),
+                "skipped": _skipped(testset),
+                "backends": [s.to_dict() for s in summaries],
+                "disagreements_total": len(found),
+                "disagreements": [asdict(d) for d in found[:show]],
+                "report": None if report is None else str(report),
+            }
+        )
+    else:
+        _print_skipped(testset)
+        _print_summaries(summaries)
+        _print_disagreements(found, show, backends)
+        if report is not None:
+            console.print(f"report written to [bold]{escape(str(report))}[/]", highlight=False)
+    _exit(testset, summaries)
+
+
+# --- steps ----------------------------------------------------------------------------------
+
+
+def _test_file(file: Path | None) -> Path:
+    if file is not None:
+        return file
+    from repvoice.data.bundled import default_test_path
+
+    path = default_test_path()
+    err_console.print(f"[dim]using the bundled test split: {escape(str(path))}[/]")
+    return path
+
+
+def _check_report(report: Path) -> None:
+    from repvoice.evaluate.html import ReportUnavailable, require_matplotlib
+
+    try:
+        require_matplotlib()
+    except ReportUnavailable as exc:
+        fail(str(exc))
+    if report.is_dir():
+        fail(f"{report}: is a directory; --report takes a file name")
+    if not report.parent.is_dir():
+        fail(f"{report.parent}: no such directory for --report")
+
+
+def _read(path: Path, limit: int | None) -> TestSet:
+    from repvoice.evaluate.runner import read_test_file
+
+    with friendly_errors():
+        testset = read_test_file(path, limit=limit)
+    if not testset.examples:
+        reasons = "; ".join(f"line {n}: {r}" for n, r in testset.skipped[:3])
+        fail(f"{path}: no usable examples" + (f" ({reasons})" if reasons else ""))
+    return testset
+
+
+def _open(uri: str, timeout: float, cache_dir: Path | None, no_cache: bool) -> Backend:
+    from repvoice.backends.base import BackendError
+    from repvoice.backends.registry import get_backend
+
+    try:
+        return get_backend(uri, timeout=timeout, cache_dir=cache_dir, cache=not no_cache)
+    except BackendError as exc:
+        fail(f"--backend {uri}: {exc}")
+
+
+def _evaluate(
+    uri: str,
+    examples: Sequence[EvalExample],
+    concurrency: int,
+    timeout: float,
+    cache_dir: Path | None,
+    no_cache: bool,
+) -> tuple[Summary, list[ExampleResult]]:
+    from repvoice.evaluate.runner import run
+    from repvoice.evaluate.summary import summarise
+
+    backend = _open(uri, timeout, cache_dir, no_cache)
+    start = time.perf_counter()
+    with _progress(uri, len(examples)) as bar:
+        done = [0]
+
+        def progress(n: int, total: int) -> None:
+            done[0] = n
+            if bar is not None:
+                bar.update(bar.task_ids[0], completed=n, total=total)
+
+        try:
+            results = run(backend, examples, concurrency=concurrency, progress=progress)
+        except KeyboardInterrupt:
+            if bar is not None:
+                bar.stop()
+            err_console.print(
+                f"[yellow]interrupted[/] after {done[0]:,} of {len(examples):,} examples of "
+                f"{escape(uri)}; answers received are cached, so a re-run resumes",
+                highlight=False,
+            )
+            raise typer.Exit(130) from None
+        finally:
+            backend.close()
+    return summarise(uri, results, seconds=time.perf_counter() - start), results
+
+
+@contextmanager
+def _progress(uri: str, total: int) -> Iterator[Progress | None]:
+    """A transient bar on stderr; none when stderr is not a terminal (logs, --json pipes)."""
+    if not err_console.is_terminal:
+        yield None
+        return
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    )
+    bar.add_task(escape(uri), total=total)
+    with bar:
+        yield bar
+
+
+def _write_report(
+    report: Path,
+    summaries: list[Summary],
+    runs: dict[str, list[ExampleResult]],
+    path: Path,
+) -> None:
+    from repvoice.evaluate.html import write_report
+
+    try:
+        write_report(report, summaries, runs, source=str(path))
+    except OSError as exc:
+        fail(f"{report}: cannot write the report ({exc.strerror or exc})")
+
+
+def _skipped(testset: TestSet) -> list[dict[str, Any]]:
+    return [{"line": n, "reason": r} for n, r in testset.skipped]
+
+
+def _exit(testset: TestSet, summaries: Sequence[Summary]) -> None:
+    dead = [s for s in summaries if s.examples and s.errors == s.examples]
+    for s in dead:
+        err_console.print(
+            f"[bold red]error[/]: every call to {escape(s.backend)} failed; first: "
+            f"{escape(s.first_error or '')}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if testset.skipped or dead:
+        raise typer.Exit(1)
+
+
+# --- output for people ----------------------------------------------------------------------
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _print_skipped(testset: TestSet) -> None:
+    if not testset.skipped:
+        return
+    console.print(
+        f"[yellow]left out {len(testset.skipped):,} unusable records[/] of "
+        f"{escape(str(testset.path))}:",
+        highlight=False,
+    )
+    for n, reason in testset.skipped[:_SHOWN_SKIPPED]:
+        console.print(f"  line {n}: {escape(reason)}", highlight=False)
+    if len(testset.skipped) > _SHOWN_SKIPPED:
+        console.print(f"  … and {len(testset.skipped) - _SHOWN_SKIPPED:,} more (see --json)")
+
+
+def _print_summaries(summaries: Sequence[Summary]) -> None:
+    from repvoice.evaluate.html import operations_rows
+    from repvoice.evaluate.summary import SCORED, label
+
+    n = summaries[0].examples
+    table = Table(
+        title=f"{n:,} examples; null = null counts as right; core = exercise, weight, "
+        "unit, reps, RPE",
+        title_justify="left",
+    )
+    table.add_column("field")
+    one = len(summaries) == 1
+    for s in summaries:
+        table.add_column(escape(s.backend), justify="right")
+        if one:
+            table.add_column("right / judged", justify="right", style="dim")
+    for name in SCORED:
+        cells: list[str] = []
+        for s in summaries:
+            cells.append(_pct(s.accuracy(name)))
+            if one:
+                cells.append(f"{s.right.get(name, 0):,} / {s.judged.get(name, 0):,}")
+        if name == "core":
+            table.add_row(f"[bold]{label(name)}[/]", *(f"[bold]{c}[/]" for c in cells))
+        else:
+            table.add_row(label(name), *cells)
+    table.add_section()
+    columns = [operations_rows(s) for s in summaries]
+    for i, (name, _) in enumerate(columns[0]):
+        cells = []
+        for col in columns:
+            cells.append(escape(col[i][1]))
+            if one:
+                cells.append("")
+        table.add_row(name, *cells)
+    console.print(table)
+    for s in summaries:
+        if s.first_error:
+            console.print(
+                f"[red]{s.errors:,} calls to {escape(s.backend)} failed[/]; first: "
+                f"{escape(s.first_error)}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        if s.reliability is not None:
+            _print_confidence(s)
+
+
+def _print_confidence(s: Summary) -> None:
+    from repvoice.schema import CONFIRMATION_THRESHOLD
+
+    rel = Table(title=f"{escape(s.backend)}: confidence vs core accuracy", title_justify="left")
+    for name in ("confidence", "answers", "mean confidence", "core accuracy"):
+        rel.add_column(name, justify="right")
+    for b in s.reliability or []:
+        rel.add_row(
+            f"{b['lo']:.2f}–{b['hi']:.2f}",
+            f"{b['count']:,}",
+            _pct(b["mean_confidence"]),
+            _pct(b["accuracy"]),
+        )
+    console.print(rel)
+    console.print(
+        f"at confidence ≥ {CONFIRMATION_THRESHOLD}: [bold]{_pct(s.accuracy_at_threshold)}[/] "
+        f"accurate, covering {_pct(s.coverage_at_threshold)} of examples",
+        highlight=False,
+    )
+
+
+def _values(data: dict[str, Any]) -> str:
+    def value(v: Any) -> str:
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return "null" if v is None else str(v)
+
+    return ", ".join(f"{k}={value(v)}" for k, v in data.items())
+
+
+def _print_misses(found: list[Miss], limit: int) -> None:
+    if not found:
+        console.print("misses: none", highlight=False)
+        return
+    if not limit:
+        console.print(f"{len(found):,} examples with a field wrong (--misses N lists them)")
+        return
+    table = Table(
+        title=f"misses: {len(found):,} examples with a field wrong"
+        + (f", the first {limit:,} (core first)" if len(found) > limit else ""),
+        title_justify="left",
+    )
+    for name in ("line", "text", "wrong", "expected", "predicted"):
+        table.add_column(name, justify="right" if name == "line" else "left")
+    for m in found[:limit]:
+        predicted = f"error: {m.error}" if m.error else _values(m.predicted)
+        table.add_row(
+            str(m.line),
+            escape(m.text),
+            ", ".join(m.wrong),
+            escape(_values(m.expected)),
+            f"[red]{escape(predicted)}[/]",
+        )
+    console.print(table)
+
+
+def _print_disagreements(found: list[Disagreement], limit: int, backends: list[str]) -> None:
+    if not found:
+        console.print("the backends agree on every example", highlight=False)
+        return
+    if not limit:
+        console.print(f"{len(found):,} examples where the backends disagree")
+        return
+    table = Table(
+        title=f"{len(found):,} examples where the backends disagree"
+        + (f", the first {limit:,}" if len(found) > limit else ""),
+        title_justify="left",
+    )
+    table.add_column("line", justify="right")
+    table.add_column("text")
+    table.add_column("gold")
+    for b in backends:
+        table.add_column(escape(b))
+    for d in found[:limit]:
+        cells = [
+            escape(_values(d.answers[b]))
+            if len(d.right[b]) == len(d.fields)
+            else f"[red]{escape(_values(d.answers[b]))}[/]"
+            for b in backends
+        ]
+        table.add_row(str(d.line), escape(d.text), escape(_values(d.gold)), *cells)
+    console.print(table)
