@@ -206,3 +206,38 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
     report = meta["report"]
     assert report["examples"] == 3890
     assert report["accuracy_at_or_above_threshold"] >= 0.98  # the calibration target
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a pair of implements is the weight of one, never a split hundred
+        ("goblet squat two 45s for 10", {"weight": 45, "reps": 10}),
+        ("lunges 2 30 kg dumbbells 10 each leg", {"weight": 30, "weight_unit": "kg", "reps": 10}),
+        # a count word is a count
+        ("overhead press 60 kilos for a double", {"weight": 60, "reps": 2}),
+        # a bare number on a non-timed bodyweight movement is the reps
+        ("chin ups 12", {"weight": None, "reps": 12, "duration_seconds": None}),
+        # machine settings, distances and calories are notes, not reps or RPE
+        ("elliptical 20 minutes level 9", {"duration_seconds": 1200, "rpe": None, "reps": None}),
+        ("assault bike 30 cals", {"reps": None, "rpe": None}),
+        # a spoken split after a distance is minutes and seconds
+        ("rowing machine 500 meters one forty five", {"duration_seconds": 105, "weight": None}),
+        # RPE needs words that say so; spelled-out RPE counts
+        ("leg press 300 for 12 are pee e 7", {"reps": 12, "rpe": 7}),
+        # an index is not a count
+        ("round two kettlebell swings 24 kg 15", {"weight": 24, "reps": 15}),
+    ],
+)
+def test_rules_of_gym_speech(parser: Parser, text: str, expected: dict) -> None:
+    got = parser.parse(text).model_dump()
+    assert {k: got[k] for k in expected} == expected
+
+
+def test_same_weight_blocks_a_change_and_drop_sets_are_notes(parser: Parser) -> None:
+    ctx = Context(exercise_name="Lat Pulldown", weight=120, weight_unit="lbs", reps=10)
+    same = parser.parse("same weight 9 more", ctx)
+    assert (same.weight, same.reps) == (120, 9)
+    drop = parser.parse("leg extension 150 for 12 then a drop set to 90 for 10")
+    assert (drop.weight, drop.reps) == (150, 12)
+    assert drop.notes and "drop set" in drop.notes

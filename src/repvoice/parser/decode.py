@@ -8,6 +8,7 @@ only RIR is said; "to failure" is RPE 10, RIR 0; a value said twice keeps the la
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -138,8 +139,8 @@ _TIME_WORDS = frozenset("seconds second secs sec s minutes minute mins min hours
 _REP_NOUNS = frozenset("reps rep raps wraps rips repetitions".split())
 #: Distances and counts of something else ("20 cals", "500 meters"): kept as a note.
 _MEASURES = frozenset(
-    "cals cal calories calorie meters meter metres m yards yard miles mile km feet ft steps "
-    "floors laps inch inches".split()
+    "cals cal calories calorie meters meter metres m yards yard miles mile km feet foot ft "
+    "steps floors laps inch inches".split()
 )
 #: "10 each side", "8 per leg".
 _SIDES = frozenset({"side", "sides", "leg", "legs", "arm", "arms", "hand", "way", "direction"})
@@ -150,7 +151,11 @@ _CORRECTIONS = frozenset({"wait", "scratch", "sorry", "actually", "correction", 
 #: Words after which "one" is a pronoun ("that one", "the last one").
 _DETERMINERS = frozenset("that this the last next each every another which first".split())
 #: Machine settings said before a number ("level 8", "speed 3", "incline 12").
-_SETTING_WORDS = frozenset({"level", "speed", "resistance", "setting", "gear"})
+_SETTING_WORDS = frozenset({"level", "speed", "resistance", "setting", "gear", "zone"})
+#: Settings said after a number ("12 incline", "3 mph").
+_SETTINGS_AFTER = frozenset({"incline", "mph", "rpm", "watts", "level", "speed", "zone"})
+#: Words before a number that make it an index, not a count ("round one", "set 3").
+_INDEX_WORDS = frozenset({"round", "set", "number", "attempt", "try"})
 #: Words right before a number that make it the RPE whatever the tagger said ("@ 8", "rpe 9").
 _RPE_BEFORE = frozenset({"rpe", "@", "exertion", "rp"})
 #: Words after a number that make it measure something other than reps ("24 inch box").
@@ -194,8 +199,16 @@ def repair(
             out[i] = REST if near & {"rest", "rested", "resting", "break"} else DUR
         elif after in _REP_NOUNS and out[i] == W:
             out[i] = REPS
-        elif after in _MEASURES and out[i] != NOTE:
+        elif (after in _MEASURES or after in _SETTINGS_AFTER) and out[i] != NOTE:
             out[i] = out[i + 1] = NOTE
+        elif (
+            before in _INDEX_WORDS
+            and tok.value <= 10
+            and out[i] in (REPS, W, SETS)
+            and after not in _REP_NOUNS
+            and after not in ("for", "x")
+        ):
+            out[i] = "O"  # "round one", "set 3": which one, not how many
         elif _pronoun(tokens, i):
             out[i] = "O"
         elif (
@@ -248,6 +261,9 @@ def repair(
         if value is not None and 1 <= value <= 10 and rpe_cue and out[i] in ("O", W, REPS, RIR):
             out[i] = RPE
     _apply_corrections(tokens, out)
+    _fix_uncued_rpe(tokens, out)
+    _fix_same_weight(tokens, out)
+    _fix_drop_sets(tokens, out)
     for i, tok in enumerate(tokens):
         if out[i] in (W, W_UP, W_DOWN):
             if tok.value is None and tok.norm in COUNT_WORDS:
@@ -255,6 +271,8 @@ def repair(
             elif kind.cardio and i + 1 < len(tokens) and tokens[i + 1].norm in ("k", "km"):
                 out[i] = out[i + 1] = NOTE  # "ran a 5k": a distance, kept as a note
     _fix_durations(tokens, out, kind)
+    if kind.cardio:
+        _fix_split_times(tokens, out)
     if REPS not in out and DUR not in out and not kind.timed:
         i = _unsaid_reps(tokens, out, ex_start, ex_end)
         if i is not None:
@@ -292,6 +310,71 @@ def _unsaid_reps(tokens: Sequence[Token], out: list[str], ex_start: int, ex_end:
         ):
             return i
     return None
+
+
+#: Words that introduce an RPE ("@ 8", "rpe 8", "at an 8", "felt like a 9", "was a 7").
+_RPE_INTRO = frozenset(
+    {"rpe", "@", "at", "a", "an", "like", "was", "pe", "e", "pee", "exertion", "rp", "of"}
+)
+
+
+#: Words after a number that make it an RPE ("8 rpe", "7 and a half are pee e").
+_RPE_AFTER = frozenset({"rpe", "are", "r", "rp", "pee", "rate"})
+
+
+def _fix_uncued_rpe(tokens: Sequence[Token], out: list[str]) -> None:
+    """An RPE needs words that say so; a lone number the tagger called an RPE, in a set that
+    has no reps ("handstand push ups strict 8"), is the reps."""
+    if REPS in out or FAIL in out:
+        return
+    for start, end in label_spans(out).get(RPE, []):
+        before = {t.norm for t in tokens[max(0, start - 3) : start]}
+        after = {t.norm for t in tokens[end : end + 1]}
+        if not (before & _RPE_INTRO or after & _RPE_AFTER):
+            out[start:end] = [REPS] * (end - start)
+            return
+
+
+def _fix_same_weight(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "same weight 9 more": the weight is the previous one, so the number is not a change."""
+    words = [t.norm for t in tokens]
+    said_same = any(
+        a == "same" and b in ("weight", "load") for a, b in itertools.pairwise(words)
+    ) or "keep the weight" in " ".join(words)
+    if not said_same:
+        return
+    for i, label in enumerate(out):
+        if label in (W_UP, W_DOWN):
+            out[i] = REPS if REPS not in out else "O"
+
+
+def _fix_drop_sets(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "150 for 12 with a drop set to 100 for 10": the set logged is the first; the drop is a
+    note."""
+    words = [t.norm for t in tokens]
+    for i in range(len(words) - 1):
+        if words[i] in ("drop", "dropset") and (
+            words[i] == "dropset" or words[i + 1] in ("set", "sets")
+        ):
+            if W in out[:i] or REPS in out[:i]:
+                out[i:] = [NOTE if t.kind != "punct" else "O" for t in tokens[i:]]
+            return
+
+
+def _fix_split_times(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "500 meter row one thirty eight": after a distance, a spoken time reads minutes and
+    seconds (1:38), never a load or reps."""
+    if DUR in out or not any(t.norm in _MEASURES for t in tokens):
+        return
+    for i, tok in enumerate(tokens):
+        value = tok.value
+        if value is None or tok.kind not in ("colloquial_hundreds", "words"):
+            continue
+        if not any(t.norm in _MEASURES for t in tokens[:i]):
+            continue  # the time follows the distance it was rowed or run in
+        if 100 <= value < 1000 and value == int(value) and int(value) % 100 < 60:
+            out[i] = DUR
+            return
 
 
 def _fix_durations(tokens: Sequence[Token], out: list[str], kind: ExerciseKind) -> None:
@@ -333,8 +416,10 @@ def _apply_corrections(tokens: Sequence[Token], out: list[str]) -> None:
         value = tokens[new].value or 0.0
         old = min(said, key=lambda k: (_ratio(tokens[k].value or 0.0, value), c - k))
         label = out[new]
-        if label == "O" or label in {out[k] for k in said}:
-            # the tagger missed the correction, or kept both values: the closer one is fixed
+        near_and_alike = c - old <= 5 and _ratio(tokens[old].value or 0.0, value) < 1.5
+        if label == "O" or label in {out[k] for k in said} or near_and_alike:
+            # the tagger missed the correction, kept both values, or gave the new value another
+            # slot although it plainly replaces the one just said ("rpe nine, I mean 8.5")
             out[new], out[old] = out[old], "O"
         # otherwise the tagger already dropped the corrected value ("185 for 8 no wait 7")
 
@@ -442,6 +527,16 @@ def decode(
             seconds = span_seconds(tokens, start, end)
             if seconds is not None and label == REST and end - start == 1 and seconds <= 5:
                 seconds *= 60  # "rest 2" means two minutes
+            elif (
+                seconds is not None
+                and label == DUR
+                and kind.cardio
+                and end - start == 1
+                and tokens[start].kind in ("colloquial_hundreds", "words")
+                and 100 <= seconds < 1000
+                and seconds % 100 < 60
+            ):
+                seconds = seconds // 100 * 60 + seconds % 100  # "one thirty eight" is 1:38
             f[key] = seconds
     if TEMPO in spans:
         start, end = spans[TEMPO][-1]

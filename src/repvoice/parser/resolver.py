@@ -444,6 +444,11 @@ class ExerciseResolver:
                 fitting = [e for e in options if _has_equipment(e, said)]
                 if fitting:
                     exercise = fitting[0]
+            elif exercise.category != "cardio" and any(t.norm in _CARDIO_WORDS for t in tokens):
+                # "row 2000 meters" is the rowing machine, "bike 45 minutes zone 2" a bike
+                cardio = [e for e in options if e.category == "cardio"]
+                if cardio:
+                    exercise = cardio[0]
         others = tuple(e for e in options if e.id != exercise.id)[:3]
         return Match(exercise, cand.start, cand.end, cand.alias, cand.score, others, cand.method)
 
@@ -643,6 +648,13 @@ def _spans(run: list[_Item], min_words: int) -> Iterator[tuple[int, int]]:
                 break
             if j - i >= min_words and _content(run[j - 1]):
                 yield i, j
+
+
+#: Words that only cardio work is measured in.
+_CARDIO_WORDS = frozenset(
+    "meters meter metres m km k miles mile yards calories cals cal zone pace split splits "
+    "watts".split()
+)
 
 
 def _has_equipment(exercise: Exercise, said: set[str]) -> bool:
