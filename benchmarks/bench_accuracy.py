@@ -30,6 +30,10 @@ from _report import ROOT, write_section
 
 HANDWRITTEN = ROOT / "tests" / "data" / "handwritten_eval.jsonl"
 HANDWRITTEN_2 = ROOT / "tests" / "data" / "handwritten_eval_2.jsonl"
+HANDWRITTEN_3 = ROOT / "tests" / "data" / "handwritten_eval_3.jsonl"
+#: Kept unseen: only its aggregate figures are ever reported, never its misses.
+HANDWRITTEN_4 = ROOT / "tests" / "data" / "handwritten_eval_4.jsonl"
+UNSEEN = "fourth hand-written set (unseen)"
 SECTION = "Local parser: accuracy"
 MISSES_SHOWN = 10
 
@@ -51,16 +55,18 @@ TARGETS: dict[str, dict[str, float]] = {
     },
 }
 # The second hand-written set is judged by the same targets as the first.
-TARGETS["second hand-written set"] = TARGETS["hand-written set"]
+for _name in ("second hand-written set", "third hand-written set", UNSEEN):
+    TARGETS[_name] = TARGETS["hand-written set"]
 #: How far the hand-written sets can still be called unseen; printed with every report.
 HONESTY = (
-    "Neither hand-written set was ever trained on, but both were used for error analysis: the "
-    "parser's rules were written to fix general gaps their misses showed, so their figures "
-    "overstate how well it transfers to speech nobody has looked at. The second set was "
-    "written after the parser was built; its first measurement, before any change it "
-    "informed (commit 236501f), was exercise 99.33%, weight 94.67%, reps 95.33%, RPE "
-    "98.00%, all core fields 90.67% (150 utterances). That is the honest estimate of "
-    "transfer to new speech."
+    "None of the hand-written sets was ever trained on. The first three were used for error "
+    "analysis: the parser's rules were written to fix the general gaps their misses showed, "
+    "so their figures overstate how well it transfers to speech nobody has looked at. Each was "
+    "measured once before it was looked at: the second set (150 utterances, at commit "
+    "236501f) gave exercise 99.33%, weight 94.67%, reps 95.33%, RPE 98.00%, all core fields "
+    "90.67%; the third (120, at commit 353f5da) exercise 92.50%, weight 95.00%, reps 88.33%, "
+    "RPE 97.50%, core 83.33%. The fourth set has never been looked at (its misses are not "
+    "listed): its figures are the honest estimate of transfer to new speech."
 )
 #: The original fine-tuned gpt-4o-mini's published figures (its own test set, metric unknown).
 PUBLISHED: dict[str, float] = {"weight": 0.9557, "reps": 0.9974, "rpe": 0.9818}
@@ -216,7 +222,12 @@ def set_markdown(res: SetResult) -> str:
         "would ask for confirmation).",
         "",
     ]
-    if res.misses:
+    if res.misses and res.name == UNSEEN:
+        lines.append(
+            f"Misses: {len(res.misses)} utterances with a field wrong; not listed, so that "
+            "nobody tunes against this set."
+        )
+    elif res.misses:
         core = sum(m.core for m in res.misses)
         lines += [
             f"Misses: {len(res.misses)} utterances with a field wrong ({core} with a core "
@@ -300,6 +311,8 @@ def main() -> int:
         ("bundled test split", default_test_path()),
         ("hand-written set", HANDWRITTEN),
         ("second hand-written set", HANDWRITTEN_2),
+        ("third hand-written set", HANDWRITTEN_3),
+        (UNSEEN, HANDWRITTEN_4),
     )
     results = [evaluate(parser, name, path) for name, path in sets]
     print_results(results)
