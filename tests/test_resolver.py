@@ -264,3 +264,22 @@ def test_exact_path_is_fast(resolver: ExerciseResolver) -> None:
         resolver.find(tokens)
     per_call = (time.perf_counter() - start) / 2000
     assert per_call < 200e-6  # ~20 µs measured; loose for slow CI machines
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("cable flies low to high 30 for 12", "Low-to-High Cable Fly"),
+        ("curls hammer with the 30s", "Dumbbell Hammer Curl"),
+    ],
+)
+def test_multi_word_aliases_match_in_any_order(
+    resolver: ExerciseResolver, text: str, name: str
+) -> None:
+    match = resolver.find_text(text)
+    assert match is not None and match.name == name
+
+
+def test_word_order_never_beats_a_longer_exact_alias(resolver: ExerciseResolver) -> None:
+    match = resolver.find_text("incline bench press 185 for 8")
+    assert match is not None and match.name == "Barbell Incline Bench Press"

@@ -338,6 +338,14 @@ class ExerciseResolver:
                 exact[key] = alias
             max_words = max(max_words, words)
         self._exact = exact
+        # Order-free keys of multi-word aliases: "cable flies low to high" names the same
+        # exercise as "low to high cable fly", "pull ups kipping" as "kipping pull ups".
+        unordered: dict[str, str] = {}
+        for alias in exact.values():
+            words = _alias_words(alias)
+            if len(words) >= 2:
+                unordered.setdefault("|".join(sorted(words)), alias)
+        self._unordered = unordered
         self._max_words = min(max_words, MAX_ALIAS_WORDS)
         self._max_key = max((len(k) for k in exact), default=0)
         self._choice_alias = list(exact.values())
@@ -371,6 +379,18 @@ class ExerciseResolver:
                             continue
                         best_n = n
                         best = (run, i, n, exact[acc], any(w.misheard for w in words))
+        # an alias said in another word order, longer than any exact match
+        for run in runs:
+            size = len(run)
+            for i in range(size):
+                for n in range(max(best_n + 1, 2), min(self._max_words, size - i) + 1):
+                    words = run[i : i + n]
+                    if any(w.number for w in words):
+                        break
+                    alias = self._unordered.get("|".join(sorted(w.key for w in words)))
+                    if alias is not None and not all(w.stop for w in words):
+                        best_n = n
+                        best = (run, i, n, alias, any(w.misheard for w in words))
         return best
 
     def _extend(self, run: list[_Item], i: int, n: int) -> _Candidate | None:
@@ -631,6 +651,12 @@ def _alias_key(alias: str) -> tuple[str, str, int]:
     if not items or all(w.stop or w.number for w in items):
         return "", "", 0
     return "".join(w.key for w in items), "".join(w.sound for w in items), len(items)
+
+
+@lru_cache(maxsize=32768)
+def _alias_words(alias: str) -> tuple[str, ...]:
+    """Word keys of an alias, in order."""
+    return tuple(w.key for run in _runs(spoken_numbers(alias)) for w in run)
 
 
 def _content(item: _Item) -> bool:
