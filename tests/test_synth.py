@@ -66,7 +66,7 @@ def expected_label(s: Sample) -> dict:
         else:
             rpe = s.effort.values[-1]
             rir = 10 - rpe if rpe % 1 == 0 else None
-    notes = ", ".join(x for x in (s.detail, s.remark) if x) or None
+    notes = ", ".join(x for x in (s.detail, s.side, s.drop, s.remark) if x) or None
     out = {
         "exercise_id": ex.id if ex else None,
         "exercise_name": ex.name if ex else None,
@@ -208,6 +208,20 @@ def test_followups_take_what_the_words_leave_out_from_context() -> None:
     assert new["exercise_name"] == "Pull-Up" and "weight" not in new
 
 
+def test_unilateral_reps_and_drop_sets_keep_their_words_in_the_notes() -> None:
+    lunge = CATALOG.by_name("Dumbbell Walking Lunge")
+    side = gold(Sample("set", lunge, load=Load("pair", (40.0,)), reps=(10,), side="each leg"),
+                CATALOG)  # fmt: skip
+    assert (side["weight"], side["reps"], side["notes"]) == (40, 10, "each leg")
+    drop = gold(
+        Sample("set", BENCH, load=Load("plain", (150.0,)), reps=(12,),
+               drop="drop set to 100 for 10", remark="felt heavy"),
+        CATALOG,
+    )  # fmt: skip
+    assert (drop["weight"], drop["reps"]) == (150, 12)
+    assert drop["notes"] == "drop set to 100 for 10, felt heavy"
+
+
 def test_no_exercise_is_low_confidence() -> None:
     label = gold(
         Sample("no_exercise", load=Load("plain", (225.0,)), reps=(8,), clarity=0.97), CATALOG
@@ -239,6 +253,39 @@ def test_confidence_bands(examples: list) -> None:
             assert conf <= 0.6
         elif not (s.noise or s.ambiguous or s.corrected or s.uses_context):
             assert 0.9 <= conf <= 0.97
+
+
+def test_new_phrasings_appear_and_keep_their_meaning(examples: list) -> None:
+    """Count words, unilateral reps, kettlebell pairs, indices, drop sets, "N more" follow-ups
+    each appear now and then, and mean what the labels say."""
+    texts = [ex.sample.text.lower() for ex in examples]
+
+    def share(pred) -> float:
+        return sum(1 for text in texts if pred(text)) / len(texts)
+
+    cues = (
+        ("triple", "single", "double", "set of"),
+        ("each ", "per "),
+        ("kettlebells", "double "),
+        ("last set", "first set", "round ", "set number"),
+        ("drop set",),
+        ("zone ", "level "),
+    )
+    for cue in cues:
+        assert 0.0005 < share(lambda text, c=cue: any(x in text for x in c)) < 0.06, cue
+    for ex in examples:
+        s = ex.sample
+        label = json.loads(ex.record["messages"][2]["content"])
+        if s.side:
+            assert s.side in s.text.lower() and label["reps"] == s.reps[-1]
+        if s.drop:
+            assert label["reps"] == s.reps[-1] and s.drop.split()[0] in s.text.lower()
+        if s.followup == "more_reps":
+            assert label["reps"] == s.reps[0]
+            assert "more" in s.text.lower() or "another" in s.text.lower()
+        if s.followup == "delta" and " more" in s.text.lower() and s.effort is None:
+            # "10 more" alone is reps: a weight change by "more" always says its unit
+            assert any(u in s.text.lower() for u in ("pound", "lb", "kilo", "kg"))
 
 
 def test_remarks_are_kept_as_said(examples: list) -> None:

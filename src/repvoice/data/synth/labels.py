@@ -9,7 +9,11 @@
   failure is RPE 10, RIR 0. A self-correction keeps the last value said.
 - Follow-ups take the exercise, and the weight and reps the words do not change, from context.
 - Tempo is the digit string without separators ("3-1-1" -> "311", "x" -> "X").
-- Notes: a distance or machine detail, then the lifter's remark, joined by ", ".
+- Unilateral reps ("10 each side") are the reps of one side; the side words go to the notes.
+- A drop set said after a set ("150 for 12 drop set to 100 for 10"): the set logged is the
+  first; the drop, as said, goes to the notes.
+- Notes: a distance or machine detail, the side words, the drop set, then the lifter's remark,
+  joined by ", ".
 - Confidence: the sample's clarity less penalties for STT errors, ambiguous aliases,
   corrections and reliance on context; at most 0.6 when no exercise is named.
 """
@@ -89,7 +93,8 @@ def gold(sample: Sample, catalog: Catalog) -> dict[str, Any]:
             rpe = 10 - rir
     if rpe is not None and rpe == int(rpe):
         rpe = int(rpe)
-    notes = ", ".join(x for x in (sample.detail, sample.remark) if x) or None
+    pieces = (sample.detail, sample.side, sample.drop, sample.remark)
+    notes = ", ".join(x for x in pieces if x) or None
     if weight is not None and weight == int(weight):
         weight = int(weight)
     fields = {

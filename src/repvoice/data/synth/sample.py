@@ -39,7 +39,11 @@ class Effort:
 
 @dataclass(slots=True)
 class Sample:
-    """One generated utterance and everything needed to label it."""
+    """One generated utterance and everything needed to label it.
+
+    Notes hold, in this order: `detail` (a distance, calories or a machine setting), `side`
+    (the words of unilateral reps, "each side"), `drop` (a drop set after the logged set, as
+    said) and `remark` (the lifter's comment)."""
 
     kind: Kind
     exercise: Exercise | None = None
@@ -52,6 +56,8 @@ class Sample:
     sets: int | None = None
     duration: int | None = None
     detail: str | None = None
+    side: str | None = None
+    drop: str | None = None
     effort: Effort | None = None
     tempo: str | None = None
     rest: int | None = None

@@ -10,7 +10,12 @@ ways of saying it. Shares (per utterance, train and test alike; see also `genera
   that take load are weighted 40 %;
 - effort 38 % (RPE 55 %, RIR 28 %, failure 17 %; a quarter of RPEs are halves), sets x reps
   12 %, tempo 5 %, rest 7 %, remarks 13 %, self-corrections about 8 %;
-- speech-to-text errors in 16 % (see `noise`), filler words in 30 %.
+- speech-to-text errors in 16 % (see `noise`), filler words in 30 %;
+- a few % each of: reps as count words ("for a triple", "a set of five"), unilateral reps
+  ("10 each side"), kettlebell pairs, bare reps on bodyweight moves ("pull ups 12"),
+  qualifiers after the name ("pull ups kipping"), set indices ("set three", "last set"),
+  drop sets after the logged set, machine settings ("level 8", "zone 2"), spoken splits
+  ("one forty two"), run-ons without commas.
 """
 
 from __future__ import annotations
@@ -22,9 +27,23 @@ from repvoice.catalog import Catalog, Exercise
 from repvoice.catalog.catalog import normalise_alias
 from repvoice.data.synth import templates as t
 from repvoice.data.synth.noise import format_like_stt, mishear
-from repvoice.data.synth.profiles import draw_load, draw_reps, load_range, popularity
+from repvoice.data.synth.profiles import (
+    KETTLEBELL_KG,
+    KETTLEBELL_LBS,
+    draw_load,
+    draw_reps,
+    load_range,
+    popularity,
+)
 from repvoice.data.synth.sample import Effort, Load, Sample
-from repvoice.data.synth.spoken import Style, say_duration, say_int, say_weight
+from repvoice.data.synth.spoken import (
+    NUMBER_WORDS,
+    Style,
+    say_duration,
+    say_int,
+    say_split,
+    say_weight,
+)
 
 #: Bodyweight movements people also do with added load.
 WEIGHTED_BODYWEIGHT = frozenset(
@@ -55,6 +74,98 @@ WEIGHTED_BODYWEIGHT = frozenset(
         "Lying Leg Raise",
     }
 )
+
+#: Unilateral work and the limb its reps are counted per ("10 each leg").
+UNILATERAL: dict[str, str] = {
+    "Bulgarian Split Squat": "leg",
+    "Dumbbell Split Squat": "leg",
+    "Smith Machine Split Squat": "leg",
+    "ATG Split Squat": "leg",
+    "Dumbbell Lunge": "leg",
+    "Dumbbell Walking Lunge": "leg",
+    "Dumbbell Reverse Lunge": "leg",
+    "Barbell Lunge": "leg",
+    "Bodyweight Lunge": "leg",
+    "Lateral Lunge": "side",
+    "Curtsy Lunge": "leg",
+    "Dumbbell Step-Up": "leg",
+    "Pistol Squat": "leg",
+    "Cossack Squat": "side",
+    "Dumbbell Single Leg Romanian Deadlift": "leg",
+    "Cable Glute Kickback": "leg",
+    "Machine Glute Kickback": "leg",
+    "Dumbbell Row": "arm",
+    "Kettlebell Row": "arm",
+    "Meadows Row": "arm",
+    "Single Arm Cable Row": "arm",
+    "Single Arm Lat Pulldown": "arm",
+    "Dumbbell Concentration Curl": "arm",
+    "Dumbbell Tricep Kickback": "arm",
+    "Dumbbell Hammer Curl": "arm",
+    "Dumbbell Bicep Curl": "arm",
+    "Cable Lateral Raise": "side",
+    "Dumbbell Side Bend": "side",
+    "Kettlebell Windmill": "side",
+    "Pallof Press": "side",
+    "Renegade Row": "side",
+}
+
+#: Cable work with a stack on each side, whose load is said per side ("30 each side for 12").
+PER_SIDE_LOADS = frozenset(
+    {"Cable Chest Fly", "Low-to-High Cable Fly", "Cable Rear Delt Fly", "Cable Lateral Raise"}
+)
+
+#: Kettlebell lifts people also do with two bells ("double 24s").
+DOUBLE_BELLS = frozenset(
+    {
+        "Kettlebell Front Squat",
+        "Kettlebell Press",
+        "Kettlebell Clean",
+        "Kettlebell Clean and Press",
+        "Kettlebell Row",
+        "Kettlebell Deadlift",
+        "Kettlebell Swing",
+    }
+)
+
+#: Leading words of an alias that lifters also say after the rest of the name ("pull ups
+#: kipping", "bench paused"), used only where the rest still names a catalogue exercise.
+QUALIFIERS = (
+    "kipping",
+    "paused",
+    "pause",
+    "strict",
+    "deficit",
+    "high bar",
+    "low bar",
+    "close grip",
+    "wide grip",
+    "reverse grip",
+    "single arm",
+    "single leg",
+    "one arm",
+    "incline",
+    "decline",
+    "seated",
+    "standing",
+    "weighted",
+)
+
+#: Which set of the exercise this is: an index, never a count.
+INDICES = (
+    "round {n}",
+    "set {n}",
+    "set number {n}",
+    "last set",
+    "first set",
+    "final set",
+    "second set",
+    "third set",
+    "last set of these",
+)
+
+#: Words around a filler or run-on join ("bench 225 for 5 and uh rpe 8").
+JOINS = (" and ", " and ", ", and ", " uh ", " um ", " and uh ", " and then ")
 
 REMARKS = (
     "felt heavy",
@@ -123,6 +234,16 @@ REMARKS = (
     "low back fine",
     "hooked grip",
     "mixed grip",
+    "grinder",
+    "that was a grinder",
+    "unbroken",
+    "moved well",
+    "smooth",
+    "easy one",
+    "two second squeeze",
+    "with a 2 second pause at the bottom",
+    "three second negatives",
+    "1 second pause on the chest",
 )
 
 FILLER_PREFIXES = (
@@ -198,6 +319,13 @@ class Scenarios:
             if not e.timed and e.category not in ("cardio", "mobility", "carry")
         ]
         self.context_weights = [popularity(e) for e in self.context_pool]
+        self.reordered: dict[str, list[str]] = {}
+        for e in self.exercises:
+            for alias in self.aliases[e.id]:
+                for q in QUALIFIERS:
+                    rest = alias[len(q) + 1 :]
+                    if alias.startswith(q + " ") and catalog.by_alias(rest) is not None:
+                        self.reordered.setdefault(e.id, []).append(f"{rest} {q}")
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -208,6 +336,13 @@ class Scenarios:
         """A way of naming the exercise that the catalogue resolves back to it."""
         alias = rng.choice(self.aliases[exercise.id])
         return alias, bool(self.catalog.alternatives_for(alias))
+
+    def said_name(self, exercise: Exercise, alias: str, rng: random.Random) -> str:
+        """The alias as said: now and then with its qualifier last ("pull ups kipping")."""
+        options = self.reordered.get(exercise.id)
+        if options and _chance(rng, 0.2):
+            return rng.choice(options)
+        return alias
 
     @staticmethod
     def _style(rng: random.Random) -> Style:
@@ -247,6 +382,9 @@ class Scenarios:
         if _chance(rng, 0.16):
             core, made = mishear(core, rng, 2 if _chance(rng, 0.2) else 1)
             s.noise = tuple(made)
+        if s.drop:
+            lead = rng.choice([" ", ", ", " then ", " with a ", " and a ", ", then a "])
+            core += lead + s.drop
         if s.remark:
             core += rng.choice([" ", ", ", " ", ". "]) + t.remark_phrase(s.remark, rng)
         if filler and _chance(rng, 0.3):
@@ -256,6 +394,8 @@ class Scenarios:
                 core = prefix + rng.choice([" ", " ", ", "]) + core
         if filler and _chance(rng, 0.05):
             core += rng.choice([" ", ", "]) + rng.choice(FILLER_SUFFIXES)
+        if _chance(rng, 0.1):
+            core = core.replace(", ", " ").replace(". ", " ")  # a run-on, as many STT engines
         s.text = format_like_stt(" ".join(core.split()), rng)
         return s
 
@@ -304,7 +444,14 @@ class Scenarios:
     @staticmethod
     def _join(parts: list[str], rng: random.Random) -> str:
         sep = rng.choice([" ", " ", " ", ", "])
-        return sep.join(p for p in parts if p)
+        if _chance(rng, 0.08):
+            sep = rng.choice(JOINS)
+        out = ""
+        for part in (p for p in parts if p):
+            # two spoken numbers side by side would read as one ("three thirty" "four min")
+            glue = ", " if sep == " " and _merges(out, part) else sep
+            out = f"{out}{glue}{part}" if out else part
+        return out
 
     # -- loads -----------------------------------------------------------------------------
 
@@ -325,12 +472,25 @@ class Scenarios:
         if unit == "lbs" and barbell and load_range(e).low <= 95 and _chance(rng, 0.015):
             s.load = Load("bar")
             return rng.choice(t.BAR_PHRASES)
+        if e.name in DOUBLE_BELLS and _chance(rng, 0.2):
+            bells = KETTLEBELL_KG if unit == "kg" else KETTLEBELL_LBS
+            weight = float(min(bells, key=lambda b: abs(b - weight)))
+            s.load = Load("pair", (weight,))
+            s.unit_said = True
+            return t.bells_phrase(weight, unit, style, rng)
         if unit == "lbs" and e.equipment == "dumbbell" and weight >= 10 and _chance(rng, 0.4):
             weight = float(max(10, round(weight / 5) * 5))
             s.load = Load("pair", (weight,))
             return t.pair_phrase(weight, style, rng)
+        if e.name in PER_SIDE_LOADS and _chance(rng, 0.3):
+            s.load = Load("plain", (weight,))
+            s.unit_said = unit == "kg"
+            s.extras["per_side"] = True
+            word = rng.choice(t.UNIT_WORDS[unit]) if s.unit_said else None
+            spoken = t.unit_phrase(say_weight(weight, style, rng), word)
+            return f"{spoken} {rng.choice(['each side', 'a side', 'per side', 'on each side'])}"
         values: tuple[float, ...] = (weight,)
-        if _chance(rng, 0.03):
+        if _chance(rng, 0.04):
             step = 5.0 if unit == "lbs" else 2.5
             wrong = weight + rng.choice([-2, -1, 1, 2]) * step
             if wrong > 0:
@@ -377,7 +537,7 @@ class Scenarios:
     def _strength(self, e: Exercise, rng: random.Random, style: Style) -> Sample:
         alias, ambiguous = self.alias_for(e, rng)
         s = Sample("set", e, alias, ambiguous)
-        ex = alias
+        ex = self.said_name(e, alias, rng)
         weight = ""
         s.reps = self._reps(e, rng)
         if e.bodyweight:
@@ -387,7 +547,15 @@ class Scenarios:
             weight = self._loaded(e, rng, style, s)
         if _chance(rng, 0.12):
             s.sets = rng.choice([2, 3, 3, 3, 4, 4, 5])
+        said = self._reps_said(e, s, rng, style)
         extras = self._extras(s, rng, style)
+        self._maybe_drop(e, s, rng, style)
+        if s.sets is None and _chance(rng, 0.03):
+            index = rng.choice(INDICES).format(n=say_int(rng.randint(1, 5), style, rng))
+            extras.insert(0, index) if _chance(rng, 0.5) else extras.append(index)
+        if said is not None:
+            core = self._arrange(ex, weight, s.reps, s, rng, style, said=said)
+            return self._finish(s, self._join(_parts(core, extras, rng), rng), rng)
         trailing = ""
         if len(s.reps) == 1 and s.sets is None and _chance(rng, 0.025):
             right = s.reps[0]
@@ -402,12 +570,64 @@ class Scenarios:
                         "scratch that, {r}",
                         "sorry {r} reps",
                         "actually {r}",
+                        "no {r}",
+                        "I mean {r}",
+                        "wait no {r} reps",
                     ]
                 ).format(r=say_int(right, style, rng))
                 core = self._arrange(ex, weight, (wrong,), s, rng, style)
                 return self._finish(s, self._join([f"{core} {trailing}", *extras], rng), rng)
         core = self._arrange(ex, weight, s.reps, s, rng, style)
-        return self._finish(s, self._join([core, *extras], rng), rng)
+        return self._finish(s, self._join(_parts(core, extras, rng), rng), rng)
+
+    def _reps_said(
+        self, e: Exercise, s: Sample, rng: random.Random, style: Style
+    ) -> tuple[str, str] | None:
+        """Reps said other than as a number of reps: per side ("10 each leg", the side words
+        kept in `s.side`), as a count word ("a triple"), or "a set of five"; None otherwise.
+        Returns the (trailing, leading) phrases."""
+        if s.sets is not None:
+            return None
+        reps = s.reps[-1]
+        limb = UNILATERAL.get(e.name)
+        if limb is not None and not s.extras.get("per_side") and _chance(rng, 0.3):
+            s.reps = (reps,)
+            s.side = rng.choice(["each side", "per side", f"each {limb}", f"per {limb}"])
+            phrase = t.side_phrase(reps, s.side, style, rng)
+            return phrase, phrase
+        if _chance(rng, 0.3 if reps <= 3 else 0.02):
+            s.reps = (reps,)
+            return (
+                t.count_phrase(reps, style, rng, lead=False),
+                t.count_phrase(reps, style, rng, lead=True),
+            )
+        return None
+
+    def _maybe_drop(self, e: Exercise, s: Sample, rng: random.Random, style: Style) -> None:
+        """Now and then a drop set after the logged set, kept as said in `s.drop`."""
+        load = s.load
+        if (
+            load is None
+            or load.kind != "plain"
+            or e.equipment not in ("machine", "cable", "dumbbell")
+            or s.sets is not None
+            or s.side is not None
+            or not _chance(rng, 0.04)
+        ):
+            return
+        step = 5.0 if s.unit == "lbs" else 2.5
+        lighter = max(step, round(load.values[-1] * rng.uniform(0.55, 0.8) / step) * step)
+        reps = say_int(max(4, s.reps[-1] + rng.choice([-2, 0, 2, 4])), style, rng)
+        w = say_weight(lighter, style, rng)
+        s.drop = rng.choice(
+            [
+                f"drop set to {w} for {reps}",
+                f"drop set {w} for {reps}",
+                f"drop set down to {w} for {reps}",
+                f"drop set to {w} {reps} reps",
+            ]
+        )
+        s.remark = None
 
     def _arrange(
         self,
@@ -417,14 +637,19 @@ class Scenarios:
         s: Sample,
         rng: random.Random,
         style: Style,
+        *,
+        said: tuple[str, str] | None = None,
     ) -> str:
-        """Exercise, load and reps in one of the word orders lifters use."""
+        """Exercise, load and reps in one of the word orders lifters use; `said` replaces the
+        (trailing, leading) reps phrases."""
         kind = s.load.kind if s.load else None
         if s.sets is not None:
             sr = t.sets_reps_phrase(s.sets, reps, style, rng)
             if not weight:
                 return rng.choice([f"{sr} {ex}", f"{ex} {sr}", f"{ex}, {sr}", f"did {sr} {ex}"])
             at = "with" if kind in ("pair", "added", "bar") else rng.choice(["at", "with", ""])
+            if _merges(weight, sr):
+                sr = f"for {sr}"  # "two eighty three sets" would read as 283
             return rng.choice(
                 [
                     f"{ex} {sr} {at} {weight}",
@@ -437,17 +662,42 @@ class Scenarios:
             )
         rt = t.reps_phrase(reps, style, rng, lead=False)
         rl = t.reps_phrase(reps, style, rng, lead=True)
-        if not weight:
+        if _merges(weight, rt):
+            rt = f"for {rt}"  # "fifty eight times" would read as 58, not 50 for 8
+        if said is not None:
+            rt, rl = said
+            if weight and (rt.split(" ", 1)[0].replace(".", "").isdigit() or _merges(weight, rt)):
+                rt = f"for {rt}"  # "17.5 15 per side" hides which number is the load
+            if not weight:
+                return rng.choice([f"{ex} {rt}", f"{ex}, {rt}", f"{ex} {rl}"])
+            if kind == "added":
+                return rng.choice([f"{ex} {weight} {rt}", f"{ex} {rl} {weight}"])
+            at = "with" if kind in ("pair", "bar") else rng.choice(["at", "at", "with"])
             return rng.choice(
                 [
-                    f"{ex} {rt}",
-                    f"{rl} {ex}",
-                    f"{ex} {rl}",
-                    f"did {rl} {ex}",
-                    f"{ex}, {rl}",
-                    f"{rl} of {ex}",
+                    f"{ex} {weight} {rt}",
+                    f"{ex} {weight}, {rt}",
+                    f"{rl} {ex} {at} {weight}",
+                    f"{ex} {rl} {at} {weight}",
+                    f"{weight} {rt} on {ex}",
                 ]
             )
+        if not weight:
+            options = [
+                f"{ex} {rt}",
+                f"{rl} {ex}",
+                f"{ex} {rl}",
+                f"did {rl} {ex}",
+                f"{ex}, {rl}",
+                f"{rl} of {ex}",
+            ]
+            if said is None and len(reps) == 1 and _chance(rng, 0.3):
+                # "pull ups 12", "dips 15 bodyweight": a bare number on a bodyweight move
+                r = say_int(reps[0], style, rng)
+                options = [f"{ex} {r}", f"{ex} {r}"]
+                if s.exercise is not None and s.exercise.bodyweight:
+                    options += [f"{ex} {r} bodyweight", f"bodyweight {ex} {r}"]
+            return rng.choice(options)
         if kind == "added":
             return rng.choice(
                 [
@@ -549,15 +799,19 @@ class Scenarios:
             meters = rng.choice((500, 1000, 2000, 2000, 5000))
             s.detail = f"{meters} meters"
             s.duration = int(meters * rng.uniform(0.19, 0.26))
+            said = say_duration(s.duration, style, rng)
+            if s.duration < 600 and _chance(rng, 0.25):
+                said = say_split(s.duration, style, rng)  # "one forty two" is 1:42
             parts = [
                 rng.choice(
                     [
                         f"{ex} {meters} meters in",
                         f"{meters} meter {ex}",
                         f"{ex} {say_int(meters, style, rng)} meters",
+                        f"{meters} meter {ex} in",
                     ]
                 ),
-                say_duration(s.duration, style, rng),
+                said,
             ]
         elif name in ("Assault Bike", "Ski Erg", "Rowing Machine") and _chance(rng, 0.3):
             cals = rng.choice((10, 15, 20, 25, 30, 50))
@@ -603,9 +857,16 @@ class Scenarios:
                     ]
                 )
             ]
-            if name == "Stair Climber" and _chance(rng, 0.4):
-                s.detail = f"level {rng.choice((5, 6, 7, 8, 9, 10, 12))}"
-                parts.append(s.detail)
+            if name in ("Stair Climber", "Stationary Bike", "Elliptical") and _chance(rng, 0.4):
+                level = rng.choice((5, 6, 7, 8, 9, 10, 12))
+                s.detail = f"level {level}"
+                parts.append(f"level {say_int(level, style, rng)}")
+            elif name in ("Stationary Bike", "Running", "Elliptical", "Assault Bike") and _chance(
+                rng, 0.2
+            ):
+                zone = rng.choice((2, 2, 2, 3))
+                s.detail = f"zone {zone}"
+                parts.append(f"{rng.choice(['', 'in ', 'at '])}zone {say_int(zone, style, rng)}")
             elif name == "Incline Treadmill Walk" and _chance(rng, 0.4):
                 incline, speed = rng.choice((12, 10, 15)), rng.choice((3, 3.5, 3.2, 2.8))
                 s.detail = f"incline {incline}, speed {speed:g}"
@@ -666,6 +927,7 @@ class Scenarios:
             "same_again": 12,
             "same_but": 10,
             "reps_only": 10,
+            "more_reps": 5,
             "new_exercise": 10,
         }
         if loaded:
@@ -704,6 +966,10 @@ class Scenarios:
                 f"same weight this time {rl}",
                 f"{rl} same weight",
                 f"same weight {rl}",
+                f"same again but {rl}",
+                f"same again but {say_int(s.reps[-1], style, rng)}",
+                f"same but {rl}",
+                f"same weight {rl} this time",
             ]
         )
         return s, self._join([core, *self._extras(s, rng, style, effort_p=0.25)], rng)
@@ -731,6 +997,9 @@ class Scenarios:
                 "same thing again",
                 "one more just like that",
                 "exact same set",
+                "one more set",
+                "one more set like that",
+                "did another one",
             ]
         )
         if _chance(rng, 0.1):
@@ -784,17 +1053,26 @@ class Scenarios:
             core = rng.choice(
                 [
                     f"add {amt}",
-                    f"next set {amt} more",
-                    f"{amt} more",
                     f"bump it up {amt}",
                     f"up {amt}",
                     f"go up {amt}",
                     f"add another {amt}",
                     f"put on {amt}",
                     f"added {amt}",
-                    f"plus {said} {unit_word or 'more'}",
+                    f"plus {amt}",
                 ]
             )
+            if unit_word and _chance(rng, 0.5):
+                # "10 more" alone is 10 more reps; "10 more pounds" a heavier set
+                core = rng.choice(
+                    [
+                        f"next set {amt} more",
+                        f"{amt} more",
+                        f"{amt} heavier",
+                        f"next set {said} more {unit_word}",
+                        f"{said} more {unit_word}",
+                    ]
+                )
         if _chance(rng, 0.4):
             s.reps = self._reps(prev, rng)
             core += " " + t.reps_phrase(s.reps, style, rng, lead=False)
@@ -821,6 +1099,8 @@ class Scenarios:
                 "went down to",
                 "back off set",
                 "back off at",
+                "back off set at",
+                "backoff set of",
                 "lighter,",
             ]
             if lighter
@@ -869,6 +1149,25 @@ class Scenarios:
         )
         return s, self._join([core, *self._extras(s, rng, style, effort_p=0.3)], rng)
 
+    def _fu_more_reps(self, prev, weight, unit, rng, style):
+        """ "5 more reps", "did 8 more": a set of that many reps, at the same weight."""
+        s = self._fu_base(prev, weight, unit)
+        s.reps = (draw_reps(prev, rng),)
+        r = say_int(s.reps[0], style, rng)
+        core = rng.choice(
+            [
+                f"{r} more reps",
+                f"{r} more",
+                f"did {r} more",
+                f"got {r} more reps",
+                f"{r} more reps same weight",
+                f"another {r} reps",
+                f"{r} more same weight",
+                f"and {r} more",
+            ]
+        )
+        return s, self._join([core, *self._extras(s, rng, style, effort_p=0.15)], rng)
+
     def _fu_new_exercise(self, prev, weight, unit, rng, style):
         e = prev
         while e.id == prev.id:
@@ -889,6 +1188,26 @@ class Scenarios:
         )
         s.text = f"{lead} {s.text[:1].lower()}{s.text[1:]}" if _chance(rng, 0.7) else s.text
         return s, s.text
+
+
+def _parts(core: str, extras: list[str], rng: random.Random) -> list[str]:
+    """The core and its extras in spoken order; an index ("set 3") put first by `_strength`
+    leads the core, with a comma before a number so "set 3, 315 for 5" stays two numbers."""
+    if not extras or not extras[0].startswith(("round", "set", "last", "first", "final")):
+        return [core, *extras]
+    first = core.split(" ", 1)[0].lower()
+    numeric = first[:1].isdigit() or first in NUMBER_WORDS
+    return [f"{extras[0]}{', ' if numeric else rng.choice([' ', ', '])}{core}", *extras[1:]]
+
+
+def _merges(before: str, after: str) -> bool:
+    """True when two numbers side by side would read as one: "fifty" "eight" (58), or "3" "15"
+    (STT's digits for "three fifteen", 315)."""
+    last = before.rsplit(" ", 1)[-1].lower().strip(",.")
+    first = after.split(" ", 1)[0].lower()
+    if last in NUMBER_WORDS and first in NUMBER_WORDS - {"a", "and"}:
+        return True
+    return len(last) == 1 and last.isdigit() and len(first) == 2 and first.isdigit()
 
 
 def _num(value: float | None) -> float | int | None:

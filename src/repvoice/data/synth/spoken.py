@@ -92,12 +92,16 @@ def say_int(n: int, style: Style, rng: random.Random) -> str:
 
 
 def say_weight(value: float, style: Style, rng: random.Random) -> str:
-    """A load: "225", "two twenty five", "62.5", "sixty two and a half"."""
+    """A load: "225", "two twenty five", "2 25" (STT's digits for it), "62.5", "sixty two and
+    a half"."""
     whole = int(value)
     half = value != whole
     if not _as_words(style, rng):
         return f"{value:g}"
     if 100 <= whole < 1000 and not half:
+        hundreds, rest = divmod(whole, 100)
+        if rest >= 10 and rng.random() < 0.15:
+            return f"{hundreds} {rest}"  # "two twenty five" as some engines print it: "2 25"
         return colloquial(whole, rng)
     spoken = words(whole)
     if half:
@@ -150,6 +154,16 @@ def say_duration(seconds: int, style: Style, rng: random.Random) -> str:
     if seconds < 180:
         options.append(f"{num(seconds)} seconds")
     return rng.choice(options)
+
+
+def say_split(seconds: int, style: Style, rng: random.Random) -> str:
+    """A split under ten minutes as rowers say it: "1:42", "one forty two", "two oh five"."""
+    minutes, secs = divmod(seconds, 60)
+    if not _as_words(style, rng):
+        return f"{minutes}:{secs:02d}"
+    if secs < 10:
+        return f"{_ONES[minutes]} oh {_ONES[secs]}"
+    return f"{_ONES[minutes]} {words(secs)}"
 
 
 def say_tempo(tempo: str, style: Style, rng: random.Random) -> str:

@@ -93,8 +93,28 @@ def pair_phrase(value: float, style: Style, rng: random.Random) -> str:
             f"{say_weight(value, style, rng)}s each hand".replace("ss ", "s ")
             if style == "digits"
             else f"the {plural}",
+            f"two {plural}",
+            f"with the {say_weight(value, style, rng)} pound dumbbells",
+            f"a couple of {plural}",
         ]
     )
+
+
+def bells_phrase(value: float, unit: str, style: Style, rng: random.Random) -> str:
+    """Two kettlebells of one weight: "double 24 kilo kettlebells", "a pair of 53s".
+
+    Never "2 24 kilo kettlebells": STT splits "two twenty five" into "2 25" (225), so a count
+    said right before the weight would teach the opposite reading.
+    """
+    num = say_weight(value, style, rng)
+    word = "kilo" if unit == "kg" else "pound"
+    options = [f"double {num} {word} kettlebells", f"with two {num} {word} bells"]
+    if unit == "lbs":  # a bare number is lbs by convention, so kg is always said
+        options += [
+            f"double {plural_number(value, style, rng)}",
+            f"a pair of {plural_number(value, style, rng)}",
+        ]
+    return rng.choice(options)
 
 
 def added_phrase(value: float, unit_word: str | None, style: Style, rng: random.Random) -> str:
@@ -107,6 +127,10 @@ def added_phrase(value: float, unit_word: str | None, style: Style, rng: random.
                 f"with {unit_phrase(num, unit_word)}",
                 f"with {unit_phrase(num, unit_word)} on the belt",
                 f"+{num} {unit_word}" if num[-1:].isdigit() else f"plus {num} {unit_word}",
+                f"weighted with {unit_phrase(num, unit_word)}",
+                f"belt with {unit_phrase(num, unit_word)}",
+                f"with a {num} {unit_word} plate",
+                f"with {unit_phrase(num, unit_word)} hanging",
             ]
         )
     return rng.choice(
@@ -118,6 +142,8 @@ def added_phrase(value: float, unit_word: str | None, style: Style, rng: random.
             f"with {num} on the belt",
             f"plus {num}",
             f"with a {num} dumbbell",
+            f"belt with {num}",
+            f"weighted with {num}",
         ]
     )
 
@@ -149,6 +175,32 @@ def reps_phrase(reps: Sequence[int], style: Style, rng: random.Random, *, lead: 
     if digits:
         options += [f"x {spoken}", f"x{spoken}"]
     return rng.choice(options)
+
+
+#: Words that say a rep count on their own ("for a triple" is 3 reps).
+COUNT_NOUNS: dict[int, tuple[str, str]] = {1: ("single", "singles"), 2: ("double", "doubles"),
+                                          3: ("triple", "triples")}  # fmt: skip
+
+
+def count_phrase(reps: int, style: Style, rng: random.Random, *, lead: bool) -> str:
+    """Reps said as a count word or "a set of": "for a single", "a triple", "doubles",
+    "a set of five"."""
+    if reps in COUNT_NOUNS and rng.random() < 0.75:
+        one, many = COUNT_NOUNS[reps]
+        if lead:
+            return rng.choice([f"a {one}", f"a {one}", many])
+        return rng.choice([f"for a {one}", f"for a {one}", f"a {one}", f"{many}", f"for {many}"])
+    said = say_int(reps, style, rng)
+    if lead:
+        return f"a set of {said}"
+    return rng.choice([f"for a set of {said}", f"a set of {said}", f"for a set of {said} reps"])
+
+
+def side_phrase(reps: int, side: str, style: Style, rng: random.Random) -> str:
+    """Reps of unilateral work with the side words that go to the notes: "10 each side"."""
+    said = say_int(reps, style, rng)
+    return rng.choice([f"{said} {side}", f"{said} {side}", f"for {said} {side}",
+                       f"{said} reps {side}"])  # fmt: skip
 
 
 def sets_reps_phrase(sets: int, reps: Sequence[int], style: Style, rng: random.Random) -> str:
@@ -195,7 +247,16 @@ def effort_phrase(kind: str, values: Sequence[float], style: Style, rng: random.
             options += [f"@{said}", f"@ {said}", f"@ RPE {said}"]
         if len(values) == 1 and last == int(last):
             article = "an" if int(last) in (8, 11, 18) else "a"
-            options += [f"felt like {article} {said}", f"that was {article} {said}"]
+            options += [
+                f"felt like {article} {said}",
+                f"that was {article} {said}",
+                f"maybe {article} {said}",
+                f"probably {article} {said}",
+                f"like {article} {said}",
+                f"felt like {article} {said} rpe",
+            ]
+        if len(values) == 1 and last != int(last):
+            options += [f"{said} rpe", f"felt like {said}"]
         return rng.choice(options)
     said = values_phrase([say_int(int(v), style, rng) for v in values], rng)
     last = int(values[-1])
@@ -210,12 +271,23 @@ def effort_phrase(kind: str, values: Sequence[float], style: Style, rng: random.
         f"{said} rep{'s' if last != 1 else ''} in reserve",
     ]
     if last == 0:
-        options += ["nothing left in the tank", "zero in the tank", "zero reps left"]
+        options += [
+            "nothing left in the tank",
+            "zero in the tank",
+            "zero reps left",
+            "nothing left",
+            "had nothing left",
+            "zero left",
+        ]
     elif len(values) == 1:
         options += [
             f"could have done {said} more",
             f"had {said} more in me",
             f"{said} rep{'s' if last != 1 else ''} left",
+            f"had {said} left",
+            f"could've done {said} more",
+            f"maybe {said} more in the tank",
+            f"probably had {said} left",
         ]
     return rng.choice(options)
 
@@ -254,9 +326,12 @@ def remark_phrase(remark: str, rng: random.Random) -> str:
 
 __all__ = [
     "BAR_PHRASES",
+    "COUNT_NOUNS",
     "PLATE_PHRASES",
     "UNIT_WORDS",
     "added_phrase",
+    "bells_phrase",
+    "count_phrase",
     "effort_phrase",
     "pair_phrase",
     "plural_number",
@@ -264,6 +339,7 @@ __all__ = [
     "reps_phrase",
     "rest_phrase",
     "sets_reps_phrase",
+    "side_phrase",
     "tempo_phrase",
     "unit_phrase",
     "values_phrase",
