@@ -29,7 +29,7 @@ from repvoice.parser.align import (
     W,
 )
 from repvoice.parser.features import unloaded
-from repvoice.parser.lexicon import COUNT_WORDS, KG_WORDS, unit_of
+from repvoice.parser.lexicon import COUNT_WORDS, KG_WORDS, UNIT_WORDS, unit_of
 from repvoice.parser.numbers import homophone_candidates
 from repvoice.parser.plates import find_plate_phrases
 from repvoice.parser.readings import span_seconds, span_value, tempo_of
@@ -173,6 +173,8 @@ def repair(
     labels: Sequence[str],
     kind: ExerciseKind = ExerciseKind(),
     exercise: tuple[int, int] | None = None,
+    *,
+    follow_up: bool = False,
 ) -> list[str]:
     """Fix tagger output that breaks rules of gym speech no training set can contradict.
 
@@ -204,7 +206,7 @@ def repair(
         elif (
             before in _INDEX_WORDS
             and tok.value <= 10
-            and out[i] in (REPS, W, SETS)
+            and out[i] in (REPS, W, SETS, RPE, RIR)
             and after not in _REP_NOUNS
             and after not in ("for", "x")
         ):
@@ -261,6 +263,8 @@ def repair(
         if value is not None and 1 <= value <= 10 and rpe_cue and out[i] in ("O", W, REPS, RIR):
             out[i] = RPE
     _apply_corrections(tokens, out)
+    if follow_up:
+        _fix_weight_changes(tokens, out)
     _fix_uncued_rpe(tokens, out)
     _fix_same_weight(tokens, out)
     _fix_drop_sets(tokens, out)
@@ -320,6 +324,25 @@ _RPE_INTRO = frozenset(
 
 #: Words after a number that make it an RPE ("8 rpe", "7 and a half are pee e").
 _RPE_AFTER = frozenset({"rpe", "are", "r", "rp", "pee", "rate"})
+
+
+def _fix_weight_changes(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "10 more pounds", "5 kilos more", "20 pounds less": in a follow-up, a number with a unit
+    and "more"/"less" changes the previous set's weight."""
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        if tok.value is None:
+            continue
+        after = [t.norm for t in tokens[i + 1 : i + 3]] + ["", ""]
+        unit_then = after[0] in UNIT_WORDS and after[1] in ("more", "less", "heavier", "lighter")
+        then_unit = after[0] in ("more", "less") and after[1] in UNIT_WORDS
+        if unit_then or then_unit:
+            up = "more" in after[:2] or "heavier" in after[:2]
+            out[i] = W_UP if up else W_DOWN
+            for k in range(n):
+                if k != i and out[k] in (W, W_UP, W_DOWN):
+                    out[k] = "O"
+            return
 
 
 def _fix_uncued_rpe(tokens: Sequence[Token], out: list[str]) -> None:
@@ -389,14 +412,14 @@ def _fix_durations(tokens: Sequence[Token], out: list[str], kind: ExerciseKind) 
 
 
 def _pronoun(tokens: Sequence[Token], i: int) -> bool:
-    """ "one" in "that one", "the last one" is a word, not a number."""
+    """ "one" in "that one", "the last one", "another one", "one more set" is a word, not a
+    count of reps."""
     tok = tokens[i]
-    return (
-        tok.value == 1
-        and tok.text.lower() == "one"
-        and i > 0
-        and (tokens[i - 1].norm in _DETERMINERS)
-    )
+    if tok.value != 1 or tok.text.lower() != "one":
+        return False
+    before = tokens[i - 1].norm if i > 0 else ""
+    after = [t.norm for t in tokens[i + 1 : i + 3]]
+    return before in _DETERMINERS or after[:2] == ["more", "set"]
 
 
 def _apply_corrections(tokens: Sequence[Token], out: list[str]) -> None:
@@ -443,7 +466,7 @@ def decode(
 ) -> Decoded:
     """Fields from tagged tokens. `follow_up` is true when the exercise comes from the context
     (none named, or the context's own), so unsaid values may be taken from the previous set."""
-    fixed = repair(tokens, labels, kind, exercise)
+    fixed = repair(tokens, labels, kind, exercise, follow_up=follow_up)
     spans = label_spans(fixed)
     out = Decoded(labels=fixed)
     out.repaired = sum(1 for a, b in zip(labels, fixed, strict=True) if a != b)
