@@ -1,0 +1,114 @@
+"""`repvoice serve`: the parse service (VoiceFit's voice endpoint and the OpenAI chat API)."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+from types import FrameType
+from typing import Annotated
+
+import typer
+
+from repvoice.cli._app import app, err_console, fail
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port.")] = 8000,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, max=64, help="Worker processes.")
+    ] = 1,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="TOML config: fallback backend, threshold, routes."),
+    ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            "-m",
+            envvar="REPVOICE_MODEL",
+            show_envvar=True,
+            help="Model directory from `repvoice train` (default: bundled).",
+        ),
+    ] = None,
+    api_key: Annotated[
+        str | None,
+        typer.Option(
+            "--api-key",
+            envvar="REPVOICE_API_KEY",
+            show_envvar=True,
+            help="Require `Authorization: Bearer KEY` (prefer the env var: options show in ps).",
+        ),
+    ] = None,
+    shutdown_timeout: Annotated[
+        float,
+        typer.Option(
+            "--shutdown-timeout", min=0, help="Seconds in-flight requests get to finish on stop."
+        ),
+    ] = 10.0,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
+    ] = False,
+    log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
+) -> None:
+    """Serve the parser over HTTP: `POST /api/voice/parse` (VoiceFit's contract),
+    `POST /v1/chat/completions` and `GET /v1/models` (OpenAI-compatible), `/healthz`,
+    `/readyz`, `/metrics` (Prometheus) and API docs at `/docs`.
+
+    With a fallback in `--config`, answers whose local confidence is under the threshold
+    (default 0.70) go to the fallback LLM; if it fails, the local answer comes back with
+    `requires_confirmation: true`. SIGTERM stops accepting connections and lets in-flight
+    requests finish (up to --shutdown-timeout seconds), then exits 0.
+
+    Example: repvoice serve --port 8000 --config serve.toml
+    """
+    from repvoice.backends import BackendError
+    from repvoice.parser.model import ModelError
+    from repvoice.serve.app import ENV_API_KEY, ENV_CONFIG, ENV_MODEL, build_service
+    from repvoice.serve.config import ConfigError, load_config
+
+    try:
+        settings = load_config(config)
+        # Load once here, so a bad model or backend is one clear line before anything listens.
+        build_service(settings, model).router.close()
+    except (ConfigError, ModelError, BackendError) as exc:
+        fail(str(exc))
+    import uvicorn
+
+    # The workers read their settings from the environment (they may be separate processes).
+    os.environ.pop(ENV_API_KEY, None)
+    if api_key:
+        os.environ[ENV_API_KEY] = api_key
+    for name, value in ((ENV_CONFIG, config), (ENV_MODEL, model)):
+        if value is not None:
+            os.environ[name] = str(value.resolve())
+        else:
+            os.environ.pop(name, None)
+    auth = "on" if api_key else "off"
+    err_console.print(
+        f"[dim]repvoice serve on http://{host}:{port} · workers {workers} · auth {auth} · "
+        f"docs /docs[/]",
+        highlight=False,
+    )
+    # uvicorn re-raises the stop signal once it has shut down gracefully; a stop asked for is
+    # a clean exit, not a death by signal.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _stopped)
+    uvicorn.run(
+        "repvoice.serve.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        timeout_graceful_shutdown=shutdown_timeout,
+        access_log=access_log,
+        log_level=log_level,
+        server_header=False,
+    )
+
+
+def _stopped(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)

@@ -1,0 +1,38 @@
+"""Probes: `/healthz` (the process answers) and `/readyz` (it can parse)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from repvoice.serve.service import Service
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", summary="Liveness")
+async def healthz() -> dict[str, str]:
+    """200 while the process serves requests."""
+    return {"status": "ok"}
+
+
+@router.get(
+    "/readyz",
+    summary="Readiness",
+    responses={503: {"description": "Not ready yet (or shutting down)"}},
+)
+async def readyz(request: Request) -> JSONResponse:
+    """200 once the model is loaded and the backends are built; 503 before and while stopping."""
+    service: Service = request.app.state.service
+    route = service.router.routes["voice"]
+    body: dict[str, Any] = {
+        "status": "ready" if service.ready else "not ready",
+        "model": service.model_name,
+        "primary": route.primary,
+        "fallback": route.fallback,
+        "threshold": route.threshold,
+    }
+    return JSONResponse(body, status_code=200 if service.ready else 503)

@@ -1,0 +1,417 @@
+"""`repvoice serve` as a real server in a subprocess: the voice endpoint, the OpenAI API (httpx
+and the official SDK, streaming included), bad input, auth, metrics and a clean SIGTERM stop.
+
+`ServeProcess` is shared with the other test_serve_* modules.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openai
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from repvoice.cli import app
+
+BENCH_ID = "0379744e-d66b-5830-a327-8f0777c83c1e"
+INFERENCE_PROMPT = (
+    "You are a voice command parser for workout logging. "
+    "Parse the voice transcript into structured exercise data."
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServeProcess:
+    """`repvoice serve` on a free loopback port, started as a real process."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        cmd = [sys.executable, "-c", "from repvoice.cli import main; main()", "serve"]
+        cmd += ["--port", str(self.port), "--shutdown-timeout", "10", *args]
+        full_env = {**os.environ, **(env or {})}
+        if "REPVOICE_API_KEY" not in (env or {}):
+            full_env.pop("REPVOICE_API_KEY", None)
+        self.proc = subprocess.Popen(
+            cmd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        self.client = httpx.Client(base_url=self.base_url, timeout=10)
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                _, err = self.proc.communicate()
+                raise AssertionError(f"server exited with {self.proc.returncode}: {err}")
+            try:
+                if self.client.get("/readyz").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.05)
+        self.stop()
+        raise AssertionError("server not ready in time")
+
+    def stop(self) -> tuple[int, str]:
+        """SIGTERM, then (exit code, everything it printed)."""
+        self.client.close()
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            out, err = self.proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            out, err = self.proc.communicate()
+        return self.proc.returncode, out + err
+
+    def __enter__(self) -> ServeProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ServeProcess]:
+    with ServeProcess() as srv:
+        yield srv
+
+
+def assert_error(resp: httpx.Response, status: int, field: str | None = None) -> dict[str, Any]:
+    assert resp.status_code == status, resp.text
+    assert resp.headers["content-type"].startswith("application/json")
+    error = resp.json()["error"]
+    assert set(error) == {"message", "type", "field"}
+    assert error["message"]
+    if field is not None:
+        assert error["field"] == field
+    return error
+
+
+# --- the voice endpoint ------------------------------------------------------------------------
+
+
+def test_voicefit_request(server: ServeProcess) -> None:
+    resp = server.client.post(
+        "/api/voice/parse",
+        json={"transcript": "bench press two twenty five for eight at RPE eight", "user_id": "u1"},
+    )
+    assert resp.status_code == 200
+    body = resp.json()
+    assert body["exercise_id"] == BENCH_ID
+    assert (body["weight"], body["weight_unit"], body["reps"], body["rpe"]) == (225, "lbs", 8, 8)
+    assert body["requires_confirmation"] is (body["confidence"] < 0.85)
+    assert body["model_used"] == "local"
+    assert 0 <= body["latency_ms"] < 1000
+    assert list(body)[:2] == ["exercise_id", "exercise_name"]
+
+
+def test_workout_context_and_mobile_form(server: ServeProcess) -> None:
+    ctx = {"current_exercise_id": BENCH_ID, "last_weight": 225, "last_reps": 8}
+    voicefit = server.client.post(
+        "/api/voice/parse", json={"transcript": "same weight for 7", "workout_context": ctx}
+    ).json()
+    mobile = server.client.post(
+        "/api/voice/parse", json={"text": "same weight for 7", "context": ctx, "user_id": None}
+    ).json()
+    for body in (voicefit, mobile):
+        assert (body["exercise_id"], body["weight"], body["reps"]) == (BENCH_ID, 225, 7)
+
+
+# --- bad input: always a 4xx JSON error, never a 500 ------------------------------------------
+
+BAD_VOICE: list[tuple[str, dict[str, Any], int, str | None]] = [
+    ("not json", {"content": b"bench 225 for 8"}, 400, None),
+    ("truncated json", {"content": b'{"transcript": "bench'}, 400, None),
+    ("not utf-8", {"content": b'{"transcript": "bench \xff\xfe"}'}, 400, None),
+    ("empty body", {"content": b""}, 400, None),
+    ("NaN", {"content": b'{"transcript": "b", "context": {"last_weight": NaN}}'}, 400, None),
+    ("array body", {"json": ["bench"]}, 422, None),
+    ("number transcript", {"json": {"transcript": 225}}, 422, "transcript"),
+    ("no transcript", {"json": {"user_id": "u1"}}, 422, "transcript"),
+    ("empty transcript", {"json": {"transcript": ""}}, 422, "transcript"),
+    ("blank transcript", {"json": {"transcript": "   "}}, 422, "transcript"),
+    ("oversized transcript", {"json": {"transcript": "a" * 501}}, 422, "transcript"),
+    ("control character", {"json": {"transcript": "bench\x00 225"}}, 422, "transcript"),
+    ("escape character", {"json": {"text": "bench \x1b[31m225"}}, 422, "text"),
+    ("lone surrogate", {"content": b'{"transcript": "bench \\ud800"}'}, 422, "transcript"),
+    ("context not object", {"json": {"transcript": "x", "workout_context": "225"}}, 422,
+     "workout_context"),
+    ("context bad value", {"json": {"text": "x", "context": {"last_weight": -5}}}, 422, "context"),
+    ("user_id number", {"json": {"transcript": "bench", "user_id": 7}}, 422, "user_id"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "request_kw", "status", "field"), BAD_VOICE)
+def test_bad_voice_input(
+    server: ServeProcess, kind: str, request_kw: dict[str, Any], status: int, field: str | None
+) -> None:
+    resp = server.client.post("/api/voice/parse", **request_kw)
+    assert_error(resp, status, field)
+
+
+def test_body_over_64_kb_is_413(server: ServeProcess) -> None:
+    big = json.dumps({"transcript": "bench", "pad": "x" * 70_000}).encode()
+    assert_error(server.client.post("/api/voice/parse", content=big), 413)
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the limit applies while reading
+        yield b'{"transcript": "bench", "pad": "'
+        for _ in range(20):
+            yield b"x" * 4096
+        yield b'"}'
+
+    assert_error(server.client.post("/api/voice/parse", content=chunks()), 413)
+
+
+BAD_CHAT: list[tuple[str, Any, str | None]] = [
+    ("no messages", {"model": "m"}, "messages"),
+    ("empty messages", {"model": "m", "messages": []}, "messages"),
+    ("message not object", {"model": "m", "messages": ["hi"]}, "messages[0]"),
+    ("no user turn", {"model": "m", "messages": [{"role": "system", "content": "x"}]}, "messages"),
+    ("content number", {"messages": [{"role": "user", "content": 5}]}, "messages[0].content"),
+    ("model number", {"model": 4, "messages": [{"role": "user", "content": "bench"}]}, "model"),
+    ("stream string", {"stream": "yes", "messages": [{"role": "user", "content": "b"}]}, "stream"),
+    ("n of 2", {"n": 2, "messages": [{"role": "user", "content": "bench"}]}, "n"),
+    ("bad format", {"response_format": {"type": "xml"}, "messages": [{"role": "user",
+     "content": "bench"}]}, "response_format"),
+    ("bad context", {"messages": [{"role": "system", "content": "p\n\nContext: [1"},
+     {"role": "user", "content": "bench"}]}, "messages[0].content"),
+    ("long user turn", {"messages": [{"role": "user", "content": "b" * 600}]},
+     "messages[0].content"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "body", "field"), BAD_CHAT)
+def test_bad_chat_input(server: ServeProcess, kind: str, body: Any, field: str | None) -> None:
+    assert_error(server.client.post("/v1/chat/completions", json=body), 422, field)
+
+
+def test_unknown_path_and_method(server: ServeProcess) -> None:
+    assert_error(server.client.get("/nope"), 404)
+    assert_error(server.client.get("/api/voice/parse"), 405)
+
+
+@settings(
+    max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
+@given(
+    body=st.one_of(
+        st.binary(max_size=200),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+            lambda inner: (
+                st.lists(inner, max_size=3)
+                | st.dictionaries(
+                    st.sampled_from(
+                        ["transcript", "text", "context", "workout_context", "user_id"]
+                    ),
+                    inner,
+                    max_size=4,
+                )
+            ),
+            max_leaves=8,
+        ).map(lambda v: json.dumps(v).encode()),
+    ),
+    path=st.sampled_from(["/api/voice/parse", "/v1/chat/completions"]),
+)
+def test_arbitrary_bodies_never_500(server: ServeProcess, body: bytes, path: str) -> None:
+    resp = server.client.post(path, content=body)
+    assert resp.status_code < 500, resp.text
+    assert "error" in resp.json() or resp.status_code == 200
+
+
+# --- the OpenAI API ---------------------------------------------------------------------------
+
+
+def test_openai_sdk_matches_the_fine_tuned_model(server: ServeProcess) -> None:
+    client = openai.OpenAI(base_url=f"{server.base_url}/v1", api_key="unused", max_retries=0)
+    context = {"current_exercise_id": BENCH_ID, "last_weight": 225, "last_reps": 8}
+    messages: Any = [
+        {"role": "system", "content": f"{INFERENCE_PROMPT}\n\nContext: {json.dumps(context)}"},
+        {"role": "user", "content": "same weight for 7"},
+    ]
+    done = client.chat.completions.create(
+        model="ft:gpt-4o-mini-2024-07-18:personal:voice-fit-complete-v1:CYENuc9G",
+        messages=messages,
+        temperature=0.1,
+        max_tokens=500,
+    )
+    content = done.choices[0].message.content
+    assert content is not None
+    answer = json.loads(content)
+    assert (answer["exercise_id"], answer["weight"], answer["reps"]) == (BENCH_ID, 225, 7)
+    assert "requires_confirmation" not in answer  # exactly the fine-tuned model's fields
+    assert content.startswith('{"exercise_id": ') and ", " in content  # compact, as trained
+    assert done.choices[0].finish_reason == "stop"
+    assert done.usage is not None and done.usage.completion_tokens > 0
+    assert done.model.startswith("ft:gpt-4o-mini")
+
+    streamed = client.chat.completions.create(
+        model="repvoice",
+        messages=messages,
+        stream=True,
+        stream_options={"include_usage": True},
+    )
+    chunks = list(streamed)
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text == content
+    assert chunks[0].choices[0].delta.role == "assistant"
+    finishes = [c.choices[0].finish_reason for c in chunks if c.choices]
+    assert finishes[-1] == "stop" and finishes.count("stop") == 1
+    assert chunks[-1].usage is not None and chunks[-1].usage.total_tokens > 0
+
+    assert "repvoice" in [m.id for m in client.models.list()]
+
+
+def test_response_format_json_schema(server: ServeProcess) -> None:
+    client = openai.OpenAI(base_url=f"{server.base_url}/v1", api_key="unused", max_retries=0)
+    schema = {
+        "type": "object",
+        "properties": {
+            "exercise_name": {"type": ["string", "null"]},
+            "weight": {"type": ["number", "null"]},
+            "reps": {"type": ["integer", "null"]},
+            "rpe": {"type": ["number", "null"]},
+            "confidence": {"type": "number"},
+        },
+        "required": ["exercise_name", "weight", "reps", "rpe", "confidence"],
+        "additionalProperties": False,
+    }
+    done = client.chat.completions.create(
+        model="m",
+        messages=[{"role": "user", "content": "pull ups for 12"}],
+        response_format={
+            "type": "json_schema",
+            "json_schema": {"name": "workout_set", "strict": True, "schema": schema},
+        },
+    )
+    answer = json.loads(done.choices[0].message.content or "")
+    assert list(answer) == ["exercise_name", "weight", "reps", "rpe", "confidence"]
+    assert answer["reps"] == 12 and answer["rpe"] is None
+
+    obj = client.chat.completions.create(
+        model="m",
+        messages=[{"role": "user", "content": "squat 100 kilos for 5"}],
+        response_format={"type": "json_object"},
+    )
+    assert json.loads(obj.choices[0].message.content or "")["weight_unit"] == "kg"
+
+
+def test_raw_sse_stream(server: ServeProcess) -> None:
+    body = {"model": "m", "stream": True, "messages": [{"role": "user", "content": "bench 225x5"}]}
+    with server.client.stream("POST", "/v1/chat/completions", json=body) as resp:
+        assert resp.status_code == 200
+        assert resp.headers["content-type"].startswith("text/event-stream")
+        lines = [line for line in resp.iter_lines() if line]
+    assert all(line.startswith("data: ") for line in lines)
+    assert lines[-1] == "data: [DONE]"
+    events = [json.loads(line[6:]) for line in lines[:-1]]
+    assert {e["object"] for e in events} == {"chat.completion.chunk"}
+    assert len({e["id"] for e in events}) == 1
+    assert events[0]["choices"][0]["delta"]["role"] == "assistant"
+    assert events[-1]["choices"][0] == {
+        "index": 0,
+        "delta": {},
+        "logprobs": None,
+        "finish_reason": "stop",
+    }
+    content = "".join(e["choices"][0]["delta"].get("content") or "" for e in events)
+    assert json.loads(content)["weight"] == 225
+
+
+# --- probes, metrics, docs ----------------------------------------------------------------------
+
+
+def test_probes_metrics_and_docs(server: ServeProcess) -> None:
+    assert server.client.get("/healthz").json() == {"status": "ok"}
+    ready = server.client.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["threshold"] == 0.7
+    server.client.post("/api/voice/parse", json={"transcript": "deadlift 405 for 3"})
+    server.client.post("/api/voice/parse", json={"transcript": ""})
+    metrics = server.client.get("/metrics")
+    assert metrics.headers["content-type"].startswith("text/plain")
+    text = metrics.text
+    assert 'repvoice_requests_total{endpoint="/api/voice/parse",status="200"}' in text
+    assert 'repvoice_requests_total{endpoint="/api/voice/parse",status="422"}' in text
+    assert 'repvoice_backend_used_total{backend="local"}' in text
+    assert "repvoice_confidence_bucket" in text
+    assert 'repvoice_request_duration_seconds_bucket{endpoint="/api/voice/parse"' in text
+    spec = server.client.get("/openapi.json").json()
+    voice = spec["paths"]["/api/voice/parse"]["post"]
+    assert voice["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/VoiceParseRequest"
+    )
+    assert spec["components"]["schemas"]["VoiceParseRequest"]["examples"]
+    assert "/v1/chat/completions" in spec["paths"]
+    assert server.client.get("/docs").status_code == 200
+
+
+# --- auth ---------------------------------------------------------------------------------------
+
+KEY = "sk-test-3f9a1c2e7b"
+
+
+def test_bearer_auth() -> None:
+    with ServeProcess("--access-log", env={"REPVOICE_API_KEY": KEY}) as srv:
+        c = srv.client
+        body = {"transcript": "bench 225 for 8"}
+        assert_error(c.post("/api/voice/parse", json=body), 401)
+        wrong = {"Authorization": "Bearer sk-test-wrong"}
+        assert_error(c.post("/api/voice/parse", json=body, headers=wrong), 401)
+        assert_error(c.get("/metrics"), 401)
+        right = {"Authorization": f"Bearer {KEY}"}
+        assert c.post("/api/voice/parse", json=body, headers=right).status_code == 200
+        assert c.get("/healthz").status_code == 200  # probes stay open
+        sdk = openai.OpenAI(base_url=f"{srv.base_url}/v1", api_key=KEY, max_retries=0)
+        assert (
+            sdk.chat.completions.create(
+                model="m", messages=[{"role": "user", "content": "bench 225 for 8"}]
+            )
+            .choices[0]
+            .message.content
+        )
+        bad = openai.OpenAI(base_url=f"{srv.base_url}/v1", api_key="nope", max_retries=0)
+        with pytest.raises(openai.AuthenticationError):
+            bad.models.list()
+        code, err = srv.stop()
+    assert code == 0
+    assert "POST /api/voice/parse" in err  # the access log ran ...
+    assert KEY not in err  # ... and never showed the key
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+def test_cli_help_and_bad_config(tmp_path: Path) -> None:
+    runner = CliRunner()
+    help_out = runner.invoke(app, ["serve", "--help"])
+    assert help_out.exit_code == 0 and "Example: repvoice serve" in help_out.output
+    bad = tmp_path / "serve.toml"
+    bad.write_text('threshold = 2\nfallback = "x"\n')
+    result = runner.invoke(app, ["serve", "--config", str(bad)])
+    assert result.exit_code == 2
+    assert "serve.toml" in result.output and "threshold" in result.output
+    bad.write_text('fallback = "nonsense:thing"\n')
+    result = runner.invoke(app, ["serve", "--config", str(bad)])
+    assert result.exit_code == 2 and "unknown backend" in result.output
+    result = runner.invoke(app, ["serve", "--config", str(tmp_path / "missing.toml")])
+    assert result.exit_code == 2 and "no such config file" in result.output
