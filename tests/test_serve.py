@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -363,6 +364,44 @@ def test_probes_metrics_and_docs(server: ServeProcess) -> None:
     assert spec["components"]["schemas"]["VoiceParseRequest"]["examples"]
     assert "/v1/chat/completions" in spec["paths"]
     assert server.client.get("/docs").status_code == 200
+
+
+def request_count(metrics: str, endpoint: str, status: str) -> float:
+    """The value of `repvoice_requests_total` for one endpoint and status (0 when absent)."""
+    labels = f'endpoint="{re.escape(endpoint)}",status="{status}"'
+    pattern = rf"^repvoice_requests_total{{{labels}}} (\S+)$"
+    match = re.search(pattern, metrics, re.MULTILINE)
+    return float(match.group(1)) if match else 0.0
+
+
+def test_metrics_sum_all_workers() -> None:
+    with ServeProcess("--workers", "2") as srv:
+        for i in range(40):
+            # A new connection each time, so both workers take requests.
+            resp = httpx.post(
+                f"{srv.base_url}/api/voice/parse", json={"transcript": f"bench 225 for {i % 9 + 1}"}
+            )
+            assert resp.status_code == 200
+        for _ in range(4):  # every scrape sees every worker's requests, whoever answers it
+            text = httpx.get(f"{srv.base_url}/metrics").text
+            assert request_count(text, "/api/voice/parse", "200") == 40
+            assert 'repvoice_backend_used_total{backend="local"} 40.0' in text
+        shared = metrics_dir(srv)
+        assert any(name.endswith(".db") for name in os.listdir(shared))
+        code, output = srv.stop()
+    assert code == 0, output
+    assert not os.path.exists(shared)  # removed on exit
+
+
+def metrics_dir(srv: ServeProcess) -> str:
+    """The multiprocess metrics directory of a running `repvoice serve --workers N` (from a
+    worker's environment: the parent's /proc environ shows only what it started with)."""
+    pid = srv.proc.pid
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        for entry in Path(f"/proc/{child}/environ").read_bytes().split(b"\0"):
+            if entry.startswith(b"PROMETHEUS_MULTIPROC_DIR="):
+                return entry.partition(b"=")[2].decode()
+    raise AssertionError("no PROMETHEUS_MULTIPROC_DIR in the server's environment")
 
 
 # --- auth ---------------------------------------------------------------------------------------

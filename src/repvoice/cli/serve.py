@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import tempfile
 from pathlib import Path
 from types import FrameType
 from typing import Annotated
@@ -11,6 +13,10 @@ from typing import Annotated
 import typer
 
 from repvoice.cli._app import app, err_console, fail
+
+#: prometheus_client's multiprocess directory (see repvoice.serve.metrics; not imported here, so
+#: `--help` stays fast).
+ENV_MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 
 @app.command("serve")
@@ -61,10 +67,14 @@ def serve_command(
     With a fallback in `--config`, answers whose local confidence is under the threshold
     (default 0.70) go to the fallback LLM; if it fails, the local answer comes back with
     `requires_confirmation: true`. SIGTERM stops accepting connections and lets in-flight
-    requests finish (up to --shutdown-timeout seconds), then exits 0.
+    requests finish (up to --shutdown-timeout seconds; /readyz answers 503 from the signal
+    on), then exits 0. With --workers N, /metrics sums all the workers.
 
     Example: repvoice serve --port 8000 --config serve.toml
     """
+    # prometheus_client picks its mode when first imported: a single worker keeps its metrics
+    # in memory, whatever the caller's environment says.
+    os.environ.pop(ENV_MULTIPROC_DIR, None)
     from repvoice.backends import BackendError
     from repvoice.parser.model import ModelError
     from repvoice.serve.app import ENV_API_KEY, ENV_CONFIG, ENV_MODEL, build_service
@@ -97,17 +107,26 @@ def serve_command(
     # a clean exit, not a death by signal.
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, _stopped)
-    uvicorn.run(
-        "repvoice.serve.app:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        timeout_graceful_shutdown=shutdown_timeout,
-        access_log=access_log,
-        log_level=log_level,
-        server_header=False,
-    )
+    # Workers are fresh processes: each writes its metrics to files here, and /metrics sums them.
+    metrics_dir = tempfile.mkdtemp(prefix="repvoice-metrics-") if workers > 1 else None
+    if metrics_dir is not None:
+        os.environ[ENV_MULTIPROC_DIR] = metrics_dir
+    try:
+        uvicorn.run(
+            "repvoice.serve.app:app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            timeout_graceful_shutdown=shutdown_timeout,
+            access_log=access_log,
+            log_level=log_level,
+            server_header=False,
+        )
+    finally:
+        if metrics_dir is not None:
+            os.environ.pop(ENV_MULTIPROC_DIR, None)
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def _stopped(signum: int, frame: FrameType | None) -> None:

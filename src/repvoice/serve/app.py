@@ -3,7 +3,8 @@
     uvicorn --factory repvoice.serve.app:app_from_env --port 8000
 
 `app_from_env` reads REPVOICE_SERVE_CONFIG (a TOML file), REPVOICE_MODEL (a model directory)
-and REPVOICE_API_KEY (the bearer token; unset or empty for none).
+and REPVOICE_API_KEY (the bearer token; unset or empty for none). With several workers, set
+PROMETHEUS_MULTIPROC_DIR to an empty directory so `/metrics` sums them all (see `metrics`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from repvoice.data.tokens import get_encoding
 from repvoice.parser.model import Parser
 from repvoice.serve import health, openai_api, voice_api
 from repvoice.serve.config import ServeConfig, is_local, load_config
+from repvoice.serve.drain import draining
 from repvoice.serve.errors import ApiError, error_response
 from repvoice.serve.metrics import CONTENT_TYPE_LATEST, Metrics
 from repvoice.serve.middleware import ServiceMiddleware
@@ -96,10 +98,12 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         service.ready = True
         try:
-            yield
+            with draining(service.drain):
+                yield
         finally:
             service.ready = False
             service.router.close()
+            service.metrics.process_exited()
 
     app = FastAPI(
         title="repvoice",

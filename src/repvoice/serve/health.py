@@ -25,14 +25,15 @@ async def healthz() -> dict[str, str]:
     responses={503: {"description": "Not ready yet (or shutting down)"}},
 )
 async def readyz(request: Request) -> JSONResponse:
-    """200 once the model is loaded and the backends are built; 503 before and while stopping."""
+    """200 once the model is loaded and the backends are built; 503 before, and from the stop
+    signal on (`"status": "draining"`) while the requests in flight finish."""
     service: Service = request.app.state.service
     route = service.router.routes["voice"]
     body: dict[str, Any] = {
-        "status": "ready" if service.ready else "not ready",
+        "status": "ready" if service.accepting else "draining" if service.draining else "not ready",
         "model": service.model_name,
         "primary": route.primary,
         "fallback": route.fallback,
         "threshold": route.threshold,
     }
-    return JSONResponse(body, status_code=200 if service.ready else 503)
+    return JSONResponse(body, status_code=200 if service.accepting else 503)

@@ -1,21 +1,40 @@
-"""Prometheus metrics of one service process, in their own registry (one per app)."""
+"""Prometheus metrics of the service, in their own registry (one per app).
+
+With PROMETHEUS_MULTIPROC_DIR set (`repvoice serve --workers N` sets it), every worker writes its
+values to files there and `/metrics` adds up all the workers, whichever one answers the scrape.
+"""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+import os
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-__all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
+__all__ = ["CONTENT_TYPE_LATEST", "ENV_MULTIPROC_DIR", "Metrics", "multiprocess_dir"]
+
+#: prometheus_client's switch to multiprocess mode (read when prometheus_client is imported).
+ENV_MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 _LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 _CONFIDENCE_BUCKETS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.99, 1.0)
 
 
+def multiprocess_dir() -> str | None:
+    """The shared metrics directory of a multi-worker server, or None for a single process."""
+    return os.environ.get(ENV_MULTIPROC_DIR) or None
+
+
 class Metrics:
-    """Requests by endpoint and status, latency, who answered, confidence, fallback outcomes."""
+    """Requests by endpoint and status, latency, who answered, confidence, fallback outcomes.
+
+    Only counters and histograms: they add up across workers as they are (a gauge would need a
+    `multiprocess_mode`).
+    """
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
+        self.multiprocess = multiprocess_dir() is not None
         self.requests = Counter(
             "repvoice_requests",
             "HTTP requests by endpoint and status code.",
@@ -49,5 +68,15 @@ class Metrics:
         )
 
     def render(self) -> bytes:
-        """The text exposition format."""
-        return generate_latest(self.registry)
+        """The text exposition format: this process's metrics, or all the workers' summed."""
+        if not self.multiprocess:
+            return generate_latest(self.registry)
+        # A fresh registry per scrape, as prometheus_client's multiprocess docs require.
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry)
+
+    def process_exited(self) -> None:
+        """Tell the other workers this one is gone (drops its live-gauge files, if any)."""
+        if self.multiprocess:
+            multiprocess.mark_process_dead(os.getpid())

@@ -19,6 +19,17 @@ class Service:
     encoding: tiktoken.Encoding
     model_name: str
     ready: bool = field(default=False)
+    #: Set by a stop signal: in-flight requests finish, but the service no longer reports ready.
+    draining: bool = field(default=False)
+
+    @property
+    def accepting(self) -> bool:
+        """Started and not stopping: what `/readyz` reports."""
+        return self.ready and not self.draining
+
+    def drain(self) -> None:
+        """Mark the service as stopping."""
+        self.draining = True
 
     def record(self, routed: Routed) -> None:
         """Count one answer in the metrics."""
