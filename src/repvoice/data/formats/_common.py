@@ -87,6 +87,19 @@ def plain_turns(
     return turns, losses
 
 
+def message_losses(msg: dict[str, Any], at: str, target: str, losses: list[Loss]) -> bool:
+    """Report a message's name and weight, which `target` cannot carry; True when the message
+    is legacy function calling, which it drops whole."""
+    if "name" in msg:
+        losses.append(Loss(f"{at}.name", f"{target} cannot carry message names; dropped"))
+    if "weight" in msg:
+        losses.append(Loss(f"{at}.weight", f"{target} has no per-message weight; dropped"))
+    if msg["role"] == "function" or "function_call" in msg:
+        losses.append(Loss(at, "legacy function calling is not supported; dropped"))
+        return True
+    return False
+
+
 def split_system(
     turns: list[Turn], target: str, losses: list[Loss], *, joiner: str = "\n\n"
 ) -> tuple[str | None, list[Turn]]:

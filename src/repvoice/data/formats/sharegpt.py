@@ -20,6 +20,7 @@ from repvoice.data.formats._common import (
     expect_list,
     expect_object,
     expect_text,
+    message_losses,
     tool_call_losses,
 )
 from repvoice.data.formats.base import Converted, Format, FormatError, Loss, Record
@@ -46,12 +47,7 @@ class ShareGPTFormat(Format):
         for i, msg in enumerate(record["messages"]):
             at = f"messages[{i}]"
             role = msg["role"]
-            if "name" in msg:
-                losses.append(Loss(f"{at}.name", "ShareGPT cannot carry message names; dropped"))
-            if "weight" in msg:
-                losses.append(Loss(f"{at}.weight", "ShareGPT has no per-message weight; dropped"))
-            if role == "function" or "function_call" in msg:
-                losses.append(Loss(at, "legacy function calling is not supported; dropped"))
+            if message_losses(msg, at, "ShareGPT", losses):
                 continue
             text = content_text(msg.get("content"), f"{at}.content", "ShareGPT", losses)
             if role in ("system", "developer"):

@@ -20,6 +20,7 @@ from repvoice.data.formats._common import (
     expect_keys,
     expect_list,
     expect_object,
+    message_losses,
     tool_call_losses,
 )
 from repvoice.data.formats.base import Converted, Format, FormatError, Limits, Loss, Record
@@ -102,12 +103,7 @@ class VertexFormat(Format):
         for i, msg in enumerate(record["messages"]):
             at = f"messages[{i}]"
             role = msg["role"]
-            if "name" in msg:
-                losses.append(Loss(f"{at}.name", "Vertex cannot carry message names; dropped"))
-            if "weight" in msg:
-                losses.append(Loss(f"{at}.weight", "Vertex has no per-message weight; dropped"))
-            if role == "function" or "function_call" in msg:
-                losses.append(Loss(at, "legacy function calling is not supported; dropped"))
+            if message_losses(msg, at, "Vertex", losses):
                 continue
             if role == "tool":
                 text = content_text(msg["content"], f"{at}.content", "Vertex", losses)
