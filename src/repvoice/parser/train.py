@@ -30,7 +30,7 @@ from repvoice.catalog import Catalog
 from repvoice.data.dedupe import group_key
 from repvoice.data.jsonl import JsonlReader
 from repvoice.data.stats import split_context
-from repvoice.evaluate.metrics import CORE, FIELDS, score_fields
+from repvoice.evaluate.metrics import FIELDS, score_fields
 from repvoice.parser.align import align
 from repvoice.parser.confidence import (
     LogisticCalibrator,
@@ -351,7 +351,6 @@ def load_report(model_dir: str | Path) -> dict[str, Any]:
 
 
 __all__ = [
-    "CORE",
     "Example",
     "TrainReport",
     "learn_policy",
