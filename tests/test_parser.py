@@ -227,6 +227,19 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
         ("leg press 300 for 12 are pee e 7", {"reps": 12, "rpe": 7}),
         # an index is not a count
         ("round two kettlebell swings 24 kg 15", {"weight": 24, "reps": 15}),
+        # RIR said as distance from failure
+        ("squat 315 for 5 one rep shy of failure", {"reps": 5, "rpe": 9, "rir": 1}),
+        ("bench 225 for 8, 2 short of failure", {"reps": 8, "rpe": 8, "rir": 2}),
+        # a load then its reps with no word between
+        ("squat 315 5 at 7", {"weight": 315, "reps": 5, "rpe": 7}),
+        # STT's renderings of "two twenty five" and "four oh five"
+        ("bench to 25 for 8", {"weight": 225, "reps": 8}),
+        ("bench 2:25 for 8", {"weight": 225, "reps": 8, "duration_seconds": None}),
+        ("deadlift 4 oh 5 for three", {"weight": 405, "reps": 3}),
+        ("deadlift 4 95 for 2", {"weight": 495, "reps": 2}),
+        # a number before "each" is the load in each hand when the reps are said elsewhere
+        ("shoulder press dumbbells 20 each 10 reps", {"weight": 20, "reps": 10}),
+        ("curls 25 each arm 10 reps", {"weight": 25, "reps": 10}),
     ],
 )
 def test_rules_of_gym_speech(parser: Parser, text: str, expected: dict) -> None:

@@ -31,8 +31,8 @@ from repvoice.parser.align import (
 from repvoice.parser.features import unloaded
 from repvoice.parser.lexicon import COUNT_WORDS, KG_WORDS, UNIT_WORDS, unit_of
 from repvoice.parser.numbers import homophone_candidates
-from repvoice.parser.plates import find_plate_phrases
-from repvoice.parser.readings import span_seconds, span_value, tempo_of
+from repvoice.parser.plates import find_plate_phrases, plate_load
+from repvoice.parser.readings import span_seconds, span_value, split_hundred, tempo_of
 from repvoice.parser.tokens import Token
 from repvoice.schema import Context
 
@@ -265,6 +265,13 @@ def repair(
     _apply_corrections(tokens, out)
     if follow_up:
         _fix_weight_changes(tokens, out)
+    if kind.barbell and exercise is not None:
+        _fix_misheard_hundreds(tokens, out, exercise[1])
+    if kind.barbell:
+        _fix_split_loads(tokens, out)
+    _fix_load_each(tokens, out)
+    _fix_load_then_reps(tokens, out)
+    _fix_short_of_failure(tokens, out)
     _fix_uncued_rpe(tokens, out)
     _fix_same_weight(tokens, out)
     _fix_drop_sets(tokens, out)
@@ -343,6 +350,104 @@ def _fix_weight_changes(tokens: Sequence[Token], out: list[str]) -> None:
                 if k != i and out[k] in (W, W_UP, W_DOWN):
                     out[k] = "O"
             return
+
+
+def _fix_misheard_hundreds(tokens: Sequence[Token], out: list[str], after_exercise: int) -> None:
+    """ "bench to 25 for 8": straight after a barbell exercise, "to"/"too" before 10-99 is a
+    misheard "two" and the load is 225 -- nobody benches 25 pounds."""
+    i = after_exercise
+    if i + 1 >= len(tokens) or tokens[i].norm not in ("to", "too"):
+        return
+    nxt = tokens[i + 1]
+    if nxt.value is None or not 10 <= nxt.value <= 99 or nxt.value % 1:
+        return
+    if out[i + 1] not in (W, "O") or (i + 2 < len(tokens) and unit_of(tokens[i + 2].norm) == "kg"):
+        return
+    if any(label == W for k, label in enumerate(out) if k != i + 1):
+        return
+    out[i] = out[i + 1] = W
+
+
+def _fix_split_loads(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "deadlift 4 95 for 2": a digit the tagger left out, just before the load it starts, is
+    the hundreds of that load (495)."""
+    for i in range(len(tokens) - 1):
+        if (
+            out[i] == "O"
+            and out[i + 1] == W
+            and (i + 2 >= len(tokens) or out[i + 2] != W)
+            and tokens[i].value is not None
+            and split_hundred(tokens[i], tokens[i + 1], tokens[i + 2 : i + 4]) is not None
+        ):
+            out[i] = W
+            return
+
+
+def _fix_load_each(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "dumbbells 20 each 10 reps", "curls 25 each arm 10 reps": a number before "each", when
+    the reps are said elsewhere and no load is, is the load in each hand. With a side after
+    "each" ("10 each leg") it is the reps, unless other reps are said with "reps"."""
+    if W in out or W_UP in out or W_DOWN in out:
+        return
+    n = len(tokens)
+    said_reps = [
+        k for k in range(n) if out[k] == REPS and k + 1 < n and tokens[k + 1].norm in _REP_NOUNS
+    ]
+    for i in range(n - 1):
+        if tokens[i].value is None or out[i] not in (REPS, "O"):
+            continue
+        if tokens[i + 1].norm not in ("each", "apiece"):
+            continue
+        sided = i + 2 < n and tokens[i + 2].norm in _SIDES
+        others = [k for k in range(n) if out[k] == REPS and k != i]
+        if (others and not sided) or [k for k in said_reps if k != i]:
+            out[i] = W
+            return
+
+
+def _fix_load_then_reps(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "squat 315 5 at 7": a load span of two numbers that do not read as one ("2 25" does)
+    and no reps elsewhere is a load then its reps."""
+    if REPS in out:
+        return
+    for start, end in label_spans(out).get(W, []):
+        nums = [i for i in range(start, end) if tokens[i].value is not None]
+        if len(nums) != 2 or nums[1] != end - 1:
+            continue
+        a, b = tokens[nums[0]], tokens[nums[1]]
+        if split_hundred(a, b, tokens[end : end + 2]) is not None or plate_load(
+            tokens, start, end
+        ) is not None:
+            continue
+        if (a.value or 0) >= 20 and b.value is not None and 1 <= b.value <= 30 and b.value % 1 == 0:
+            out[nums[1]] = REPS
+            return
+
+
+_SHORT_OF = frozenset({"shy", "short", "away"})
+
+
+def _fix_short_of_failure(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "one rep shy of failure", "2 short of failure": the number is the reps in reserve, and
+    the set did not go to failure."""
+    words = [t.norm for t in tokens]
+    for i, word in enumerate(words):
+        if word not in _SHORT_OF or "failure" not in words[i + 1 : i + 4]:
+            continue
+        k = i - 1
+        if k >= 0 and words[k] in _REP_NOUNS:
+            k -= 1
+        if k < 0:
+            return
+        value = tokens[k].value
+        if value is None or not 0 <= value <= 5:
+            return
+        fail_end = i + 1 + words[i + 1 : i + 4].index("failure") + 1
+        for j in range(k, fail_end):
+            if out[j] in (FAIL, RPE, RIR, REPS) or j == k:
+                out[j] = "O"
+        out[k] = RIR
+        return
 
 
 def _fix_uncued_rpe(tokens: Sequence[Token], out: list[str]) -> None:

@@ -341,9 +341,12 @@ def _colloquial_rest(toks: Sequence[Token], k: int, n: int) -> tuple[float, int]
     word = toks[k].norm
     if word in _OH:
         if k + 1 < n:
-            unit = _UNITS.get(toks[k + 1].norm)
+            nxt = toks[k + 1]
+            unit = _UNITS.get(nxt.norm)
             if unit:
                 return float(unit), k + 2
+            if nxt.kind == DIGITS and len(nxt.text) == 1 and nxt.value:
+                return nxt.value, k + 2  # "4 oh 5": the ASR wrote the digits, kept the "oh"
         return None
     if word not in _TEENS and word not in _TENS:
         return None

@@ -121,6 +121,8 @@ def span_value(
         plates = plate_load(tokens, start, end)
         if plates is not None:
             return plates
+    if load and end - start == 1 and tokens[start].kind == "clock":
+        return float(tokens[start].text.replace(":", ""))  # "2:25": STT's clock for 225
     if load and end - start == 2:
         merged = split_hundred(tokens[start], tokens[start + 1], tokens[end : end + 2])
         if merged is not None:
