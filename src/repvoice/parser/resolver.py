@@ -229,7 +229,7 @@ class ExerciseResolver:
         if exact is not None:
             run, i, n, alias, misheard = exact
             better = self._extend(run, i, n)
-            if better is not None:
+            if better is not None and not _only_equipment_added(run, i, n, better):
                 return self._result(better, tokens, runs)
             score = MISHEARD_SCORE if misheard else 1.0
             cand = _Candidate(score, n, run[i].index, run[i + n - 1].index + 1, alias, "exact")
@@ -681,6 +681,15 @@ _CARDIO_WORDS = frozenset(
     "meters meter metres m km k miles mile yards calories cals cal zone pace split splits "
     "watts".split()
 )
+
+
+def _only_equipment_added(run: list[_Item], i: int, n: int, cand: _Candidate) -> bool:
+    """Whether a fuzzy extension only adds equipment words to an exact match ("incline
+    dumbbell"): the equipment then picks among the exact alias's alternatives instead of a
+    near-miss alias ("incline dumbbell row")."""
+    inside = {w.index for w in run[i : i + n]}
+    added = [w for w in run if cand.start <= w.index < cand.end and w.index not in inside]
+    return bool(added) and all(w.key in _EQUIPMENT for w in added)
 
 
 def _has_equipment(exercise: Exercise, said: set[str]) -> bool:
