@@ -240,6 +240,12 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
         # a number before "each" is the load in each hand when the reps are said elsewhere
         ("shoulder press dumbbells 20 each 10 reps", {"weight": 20, "reps": 10}),
         ("curls 25 each arm 10 reps", {"weight": 25, "reps": 10}),
+        # two counts and no load: one of them is the load
+        ("russian twists 20 for 30", {"weight": 20, "reps": 30}),
+        ("squat 225 reps 8", {"weight": 225, "reps": 8}),
+        ("curls 12 at 30", {"weight": 30, "reps": 12}),
+        # equipment beside an ambiguous alias picks the alternative
+        ("incline dumbbell 60s for 10", {"exercise_name": "Dumbbell Incline Bench Press"}),
     ],
 )
 def test_rules_of_gym_speech(parser: Parser, text: str, expected: dict) -> None:

@@ -271,6 +271,7 @@ def repair(
         _fix_split_loads(tokens, out)
     _fix_load_each(tokens, out)
     _fix_load_then_reps(tokens, out)
+    _fix_two_counts(tokens, out)
     _fix_short_of_failure(tokens, out)
     _fix_uncued_rpe(tokens, out)
     _fix_same_weight(tokens, out)
@@ -422,6 +423,30 @@ def _fix_load_then_reps(tokens: Sequence[Token], out: list[str]) -> None:
         if (a.value or 0) >= 20 and b.value is not None and 1 <= b.value <= 30 and b.value % 1 == 0:
             out[nums[1]] = REPS
             return
+
+
+def _fix_two_counts(tokens: Sequence[Token], out: list[str]) -> None:
+    """Two rep counts and no load: "russian twists 20 for 30" and "squat 225 reps 8" say a load
+    and its reps ("for"/"x"/"times" follow the load; "at" comes before it; otherwise the load
+    is the number far too big to be the reps)."""
+    if W in out or W_UP in out or W_DOWN in out:
+        return
+    spans = label_spans(out).get(REPS, [])
+    if len(spans) != 2 or any(e - s != 1 for s, e in spans):
+        return
+    (a, _), (b, _) = spans
+    va, vb = tokens[a].value, tokens[b].value
+    if va is None or vb is None:
+        return
+    between = [t.norm for t in tokens[a + 1 : b]]
+    if between in (["for"], ["x"], ["times"]):
+        out[a] = W
+    elif between == ["at"]:
+        out[b] = W
+    elif len(between) == 1 and between[0] in _REP_NOUNS:
+        big, small = (a, vb) if va > vb else (b, va)
+        if max(va, vb) >= 20 and max(va, vb) >= 3 * small:
+            out[big] = W
 
 
 _SHORT_OF = frozenset({"shy", "short", "away"})
