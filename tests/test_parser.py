@@ -244,6 +244,8 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
         ("russian twists 20 for 30", {"weight": 20, "reps": 30}),
         ("squat 225 reps 8", {"weight": 225, "reps": 8}),
         ("curls 12 at 30", {"weight": 30, "reps": 12}),
+        # plates on a plate-loaded machine have no bar
+        ("leg press 4 plates a side for 12", {"weight": 360, "reps": 12}),
         # equipment beside an ambiguous alias picks the alternative
         ("incline dumbbell 60s for 10", {"exercise_name": "Dumbbell Incline Bench Press"}),
     ],

@@ -59,6 +59,10 @@ class FollowUpPolicy:
 
 
 _BARBELL_KIT = frozenset({"barbell", "smith_machine", "trap_bar", "ez_bar", "landmine"})
+#: Machines loaded with plates on both sides, whose load is counted in plates.
+_PLATE_LOADED = ("Leg Press", "Hack Squat", "Pendulum Squat", "Belt Squat")
+#: The bar a plate phrase counts, absent on a plate-loaded machine.
+_BAR_LBS = 45.0
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class ExerciseKind:
     timed: bool = False  # a hold or cardio: a bare number may be a duration
     barbell: bool = True  # plate math ("two plates", "35 a side") applies
     cardio: bool = False  # never a load: "5k" is a distance
+    plate_loaded: bool = False  # a plate-loaded machine: "four plates" is 4 x 2 x 45, no bar
 
     @classmethod
     def of(cls, exercise: Exercise | None) -> ExerciseKind:
@@ -79,6 +84,8 @@ class ExerciseKind:
             timed=exercise.timed,
             barbell=exercise.equipment in _BARBELL_KIT,
             cardio=exercise.category == "cardio",
+            plate_loaded=exercise.equipment == "machine"
+            and any(w in exercise.name for w in _PLATE_LOADED),
         )
 
 
@@ -246,7 +253,12 @@ def repair(
             out[i - 1] = out[i] = NOTE
         elif prev == "tempo" and out[i] != TEMPO and tempo_of(tokens[i : i + 1]):
             out[i] = TEMPO
-    if kind.barbell and W not in out and W_UP not in out and W_DOWN not in out:
+    if (
+        (kind.barbell or kind.plate_loaded)
+        and W not in out
+        and W_UP not in out
+        and W_DOWN not in out
+    ):
         for start, end, _ in find_plate_phrases(tokens):
             if all(label == "O" for label in out[start:end]):
                 out[start:end] = [W] * (end - start)  # "just the bar", "two plates"
@@ -416,9 +428,10 @@ def _fix_load_then_reps(tokens: Sequence[Token], out: list[str]) -> None:
         if len(nums) != 2 or nums[1] != end - 1:
             continue
         a, b = tokens[nums[0]], tokens[nums[1]]
-        if split_hundred(a, b, tokens[end : end + 2]) is not None or plate_load(
-            tokens, start, end
-        ) is not None:
+        if (
+            split_hundred(a, b, tokens[end : end + 2]) is not None
+            or plate_load(tokens, start, end) is not None
+        ):
             continue
         if (a.value or 0) >= 20 and b.value is not None and 1 <= b.value <= 30 and b.value % 1 == 0:
             out[nums[1]] = REPS
@@ -619,6 +632,10 @@ def decode(
     if slot is not None:
         start, end = spans[slot][-1]
         value = span_value(tokens, start, end, load=True, plates=kind.barbell)
+        if kind.plate_loaded and slot == W:
+            plates = plate_load(tokens, start, end)
+            if plates is not None and plates > _BAR_LBS:
+                value = plates - _BAR_LBS  # plates on a sled, no bar
         unit = _unit_near(tokens, start, end)
         if value is not None:
             ctx_weight = context.weight if context is not None else None
