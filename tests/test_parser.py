@@ -72,6 +72,10 @@ def test_follow_ups_take_what_the_context_says(parser: Parser) -> None:
         "same again", {"current_exercise_id": ctx_id(parser), "last_weight": 100, "last_reps": 8}
     )
     assert (voicefit.exercise_name, voicefit.weight, voicefit.reps) == (BENCH, 100, 8)
+    # the context's exercise decides how numbers read: on the rower, "another 500" is a
+    # distance, not 500 lbs more
+    row = parser.parse("another 500 in 1:48", Context(exercise_name="Rowing Machine"))
+    assert (row.exercise_name, row.weight, row.duration_seconds) == ("Rowing Machine", None, 108)
 
 
 def ctx_id(parser: Parser) -> str:
@@ -244,6 +248,18 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
         ("russian twists 20 for 30", {"weight": 20, "reps": 30}),
         ("squat 225 reps 8", {"weight": 225, "reps": 8}),
         ("curls 12 at 30", {"weight": 30, "reps": 12}),
+        # rest, split durations, corrections of a time, holds counted in seconds
+        ("rope pushdowns 60 pounds 15 reps rest 45", {"weight": 60, "rest_seconds": 45}),
+        ("bench rest 185 for 5", {"weight": 185, "reps": 5, "rest_seconds": None}),
+        ("plank 1 minute 45", {"duration_seconds": 105}),
+        ("side plank 30 seconds sorry 35", {"duration_seconds": 35, "reps": None}),
+        ("bike 30 minutes actually it was 35", {"duration_seconds": 2100, "reps": None}),
+        ("plank 60", {"duration_seconds": 60, "reps": None}),
+        ("dips with a 20 kg plate 8 reps", {"weight": 20, "weight_unit": "kg", "reps": 8}),
+        # cardio: distances and percentages are notes, a clock time the duration
+        ("treadmill 5k in 24:30 at 1 percent", {"duration_seconds": 1470, "rpe": None}),
+        # out-of-range readings are dropped, never a crash
+        ("row 2000", {"reps": None}),
         # plates on a plate-loaded machine have no bar
         ("leg press 4 plates a side for 12", {"weight": 360, "reps": 12}),
         # equipment beside an ambiguous alias picks the alternative

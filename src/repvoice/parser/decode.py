@@ -34,7 +34,7 @@ from repvoice.parser.numbers import homophone_candidates
 from repvoice.parser.plates import find_plate_phrases, plate_load
 from repvoice.parser.readings import span_seconds, span_value, split_hundred, tempo_of
 from repvoice.parser.tokens import Token
-from repvoice.schema import Context
+from repvoice.schema import Context, WorkoutSet
 
 #: A bare "rest 2" means minutes; "rest 90" seconds.
 _REST_MINUTES_MAX = 5
@@ -61,6 +61,10 @@ class FollowUpPolicy:
 _BARBELL_KIT = frozenset({"barbell", "smith_machine", "trap_bar", "ez_bar", "landmine"})
 #: Machines loaded with plates on both sides, whose load is counted in plates.
 _PLATE_LOADED = ("Leg Press", "Hack Squat", "Pendulum Squat", "Belt Squat")
+#: Cardio whose bare number is a time ("treadmill 20"), unlike "row 2000" or "assault bike 20".
+_BY_THE_CLOCK = ("Stationary Bike", "Treadmill", "Elliptical", "Stair Climber")
+#: Timed work that covers ground, whose bare number may be a distance.
+_MOVING = frozenset({"Carry", "Walk", "Crawl"})
 #: The bar a plate phrase counts, absent on a plate-loaded machine.
 _BAR_LBS = 45.0
 
@@ -74,6 +78,7 @@ class ExerciseKind:
     barbell: bool = True  # plate math ("two plates", "35 a side") applies
     cardio: bool = False  # never a load: "5k" is a distance
     plate_loaded: bool = False  # a plate-loaded machine: "four plates" is 4 x 2 x 45, no bar
+    counted_in_time: bool = False  # a hold, or cardio by the clock: "plank 60" is 60 seconds
 
     @classmethod
     def of(cls, exercise: Exercise | None) -> ExerciseKind:
@@ -86,6 +91,14 @@ class ExerciseKind:
             cardio=exercise.category == "cardio",
             plate_loaded=exercise.equipment == "machine"
             and any(w in exercise.name for w in _PLATE_LOADED),
+            counted_in_time=exercise.timed
+            and (
+                any(w in exercise.name for w in _BY_THE_CLOCK)
+                or (
+                    exercise.category != "cardio"
+                    and not _MOVING.intersection(exercise.name.split())
+                )
+            ),
         )
 
 
@@ -147,7 +160,7 @@ _REP_NOUNS = frozenset("reps rep raps wraps rips repetitions".split())
 #: Distances and counts of something else ("20 cals", "500 meters"): kept as a note.
 _MEASURES = frozenset(
     "cals cal calories calorie meters meter metres m yards yard miles mile km feet foot ft "
-    "steps floors laps inch inches".split()
+    "steps floors laps inch inches cm centimetres centimeters percent %".split()
 )
 #: "10 each side", "8 per leg".
 _SIDES = frozenset({"side", "sides", "leg", "legs", "arm", "arms", "hand", "way", "direction"})
@@ -203,7 +216,7 @@ def repair(
             continue
         after = tokens[i + 1].norm if i + 1 < n else ""
         before = tokens[i - 1].norm if i > 0 else ""
-        if after in _TIME_WORDS and out[i] in (W, REPS):
+        if after in _TIME_WORDS and (out[i] in (W, REPS) or (out[i] == "O" and kind.timed)):
             near = {t.norm for t in tokens[max(0, i - 3) : i + 4]}
             out[i] = REST if near & {"rest", "rested", "resting", "break"} else DUR
         elif after in _REP_NOUNS and out[i] == W:
@@ -274,6 +287,9 @@ def repair(
         rpe_cue = prev in _RPE_BEFORE or spoken_rpe
         if value is not None and 1 <= value <= 10 and rpe_cue and out[i] in ("O", W, REPS, RIR):
             out[i] = RPE
+    _fix_rest_and_split_durations(tokens, out, ex_end)
+    if kind.cardio:
+        _fix_cardio_numbers(tokens, out)
     _apply_corrections(tokens, out)
     if follow_up:
         _fix_weight_changes(tokens, out)
@@ -295,6 +311,8 @@ def repair(
             elif kind.cardio and i + 1 < len(tokens) and tokens[i + 1].norm in ("k", "km"):
                 out[i] = out[i + 1] = NOTE  # "ran a 5k": a distance, kept as a note
     _fix_durations(tokens, out, kind)
+    if kind.counted_in_time:
+        _fix_bare_times(tokens, out)
     if kind.cardio:
         _fix_split_times(tokens, out)
     if REPS not in out and DUR not in out and not kind.timed:
@@ -363,6 +381,76 @@ def _fix_weight_changes(tokens: Sequence[Token], out: list[str]) -> None:
                 if k != i and out[k] in (W, W_UP, W_DOWN):
                     out[k] = "O"
             return
+
+
+_REST_WORDS = frozenset({"rest", "rested", "resting", "break"})
+_MINUTE_WORDS = frozenset({"minute", "minutes", "min", "mins"})
+
+
+_SECOND_WORDS = frozenset({"second", "seconds", "sec", "secs", "s"})
+
+
+def _bare_minutes(tokens: Sequence[Token], start: int, end: int, kind: ExerciseKind) -> bool:
+    """A duration said as a bare number counts minutes when the utterance counts in minutes
+    ("bike 30 minutes, actually 35") or is cardio ("treadmill 20"), and never says seconds."""
+    if end - start != 1 or tokens[start].kind == "clock":
+        return False
+    if end < len(tokens) and tokens[end].norm in _TIME_WORDS:
+        return False
+    words = {t.norm for t in tokens}
+    if words & _SECOND_WORDS:
+        return False
+    return bool(words & _MINUTE_WORDS) or (kind.cardio and (tokens[start].value or 0) <= 180)
+
+
+def _fix_rest_and_split_durations(
+    tokens: Sequence[Token], out: list[str], after_exercise: int
+) -> None:
+    """ "rest 60": a number straight after a rest word is the rest. "1 minute 45": seconds
+    after a minute count belong to the same duration."""
+    n = len(tokens)
+    for i in range(1, n):
+        tok = tokens[i]
+        if tok.value is None:
+            continue
+        prev = tokens[i - 1].norm
+        after = tokens[i + 1].norm if i + 1 < n else ""
+        if (
+            prev in _REST_WORDS
+            and out[i] not in (REST, DUR)
+            and after not in ("for", "x", "times")
+            and after not in UNIT_WORDS
+            and i - 1 != after_exercise  # "bench rest 185": a misheard "bench press"
+        ):
+            out[i] = REST
+        elif (
+            prev in _MINUTE_WORDS
+            and out[i - 1] in (DUR, REST)
+            and out[i] != out[i - 1]
+            and tok.value < 60
+            and (i + 1 >= n or tokens[i + 1].norm not in _TIME_WORDS | _REP_NOUNS)
+        ):
+            out[i] = out[i - 1]
+
+
+def _fix_cardio_numbers(tokens: Sequence[Token], out: list[str]) -> None:
+    """Cardio is never loaded and has no RPE said as a bare number: "5k" and "another 500"
+    are distances (notes), and a clock time is the duration."""
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        if tok.value is None:
+            continue
+        after = tokens[i + 1].norm if i + 1 < n else ""
+        if after in ("k", "km") and out[i] != NOTE:
+            out[i] = NOTE
+            out[i + 1] = NOTE
+        elif out[i] in (W_UP, W_DOWN) and after not in UNIT_WORDS:
+            out[i] = NOTE  # "another 500" on the rower: a distance, never a load change
+    if DUR not in out:
+        for i, tok in enumerate(tokens):
+            if tok.kind == "clock" and out[i] == "O":
+                out[i] = DUR
+                break
 
 
 def _fix_misheard_hundreds(tokens: Sequence[Token], out: list[str], after_exercise: int) -> None:
@@ -554,6 +642,48 @@ def _fix_durations(tokens: Sequence[Token], out: list[str], kind: ExerciseKind) 
             out[start:end] = [REPS] * (end - start)
 
 
+def _bounds() -> dict[str, tuple[float, float]]:
+    """Each numeric field's (min, max), read from the schema's own constraints."""
+    out: dict[str, tuple[float, float]] = {}
+    for name, info in WorkoutSet.model_fields.items():
+        lo = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
+        hi = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+        if lo is not None and hi is not None:
+            out[name] = (float(lo), float(hi))
+    return out
+
+
+_BOUNDS = _bounds()
+
+
+def _fits_schema(key: str, value: Any) -> bool:
+    """A value outside the schema's range ("row 2000" read as reps) is dropped, never sent."""
+    bounds = _BOUNDS.get(key)
+    return bounds is None or not isinstance(value, int | float) or bounds[0] <= value <= bounds[1]
+
+
+def _fix_bare_times(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "plank 60", "treadmill 20": on work counted in time, a lone bare number tagged as the
+    reps is the duration."""
+    if DUR in out:
+        return
+    spans = label_spans(out)
+    counts = spans.get(REPS, [])
+    if len(counts) + len(spans.get(W, [])) != 1:
+        return
+    start, end = (counts or spans[W])[0]
+    if end - start != 1:
+        return
+    i = start
+    after = tokens[i + 1].norm if i + 1 < len(tokens) else ""
+    before = tokens[i - 1].norm if i > 0 else ""
+    if tokens[i].value is None or after in _REP_NOUNS | UNIT_WORDS | {"x", "each", "per"}:
+        return
+    if before == "of" or before in _LOAD_CUES or tokens[i].kind == "plural":
+        return
+    out[i] = DUR
+
+
 def _pronoun(tokens: Sequence[Token], i: int) -> bool:
     """ "one" in "that one", "the last one", "another one", "one more set" is a word, not a
     count of reps."""
@@ -571,7 +701,14 @@ def _apply_corrections(tokens: Sequence[Token], out: list[str]) -> None:
     before the correction closest in size ("13 reps at 20 kg, actually 12" corrects the 13)."""
     n = len(tokens)
     for c, tok in enumerate(tokens):
-        if tok.norm not in _CORRECTIONS:
+        # a bare "no" corrects only between numbers: "2 minutes no 3", never "no belt"
+        said_no = (
+            tok.norm == "no"
+            and c + 1 < n
+            and tokens[c + 1].value is not None
+            and any(t.value is not None for t in tokens[max(0, c - 2) : c])
+        )
+        if tok.norm not in _CORRECTIONS and not said_no:
             continue
         new = next((k for k in range(c + 1, min(n, c + 4)) if tokens[k].value is not None), None)
         if new is None:
@@ -630,7 +767,11 @@ def decode(
     weight, unit = None, None
     slot = next((k for k in (W, W_UP, W_DOWN) if k in spans), None)
     if slot is not None:
+        # the last load span that says a number ("20 kg plate": "plate" alone says none)
         start, end = spans[slot][-1]
+        for start, end in reversed(spans[slot]):
+            if span_value(tokens, start, end, load=True, plates=kind.barbell) is not None:
+                break
         value = span_value(tokens, start, end, load=True, plates=kind.barbell)
         if kind.plate_loaded and slot == W:
             plates = plate_load(tokens, start, end)
@@ -707,6 +848,8 @@ def decode(
                 and seconds % 100 < 60
             ):
                 seconds = seconds // 100 * 60 + seconds % 100  # "one thirty eight" is 1:38
+            elif seconds is not None and label == DUR and _bare_minutes(tokens, start, end, kind):
+                seconds *= 60
             f[key] = seconds
     if TEMPO in spans:
         start, end = spans[TEMPO][-1]
@@ -714,5 +857,5 @@ def decode(
     if NOTE in spans:
         pieces = [text[tokens[s].start : tokens[e - 1].end] for s, e in spans[NOTE]]
         f["notes"] = ", ".join(p.strip(" ,.") for p in pieces if p.strip(" ,.")) or None
-    out.fields = {k: v for k, v in f.items() if v is not None}
+    out.fields = {k: v for k, v in f.items() if v is not None and _fits_schema(k, v)}
     return out

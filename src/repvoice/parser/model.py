@@ -192,7 +192,9 @@ class Parser:
             ctx,
             follow_up=ctx is not None and (match is None or from_context),
             policy=self.policy,
-            kind=ExerciseKind.of(match.exercise if match else None),
+            kind=ExerciseKind.of(
+                match.exercise if match else self.resolver.exercises.get(exercise[0] or "")
+            ),
             exercise=span,
         )
         return Analysis(tokens, match, labels, marginals, seq_p, decoded, exercise, from_context)
