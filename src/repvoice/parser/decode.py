@@ -273,8 +273,10 @@ def repair(
         and W_DOWN not in out
     ):
         for start, end, _ in find_plate_phrases(tokens):
-            if all(label == "O" for label in out[start:end]):
-                out[start:end] = [W] * (end - start)  # "just the bar", "two plates"
+            if all(label in ("O", REPS) for label in out[start:end]):
+                # "just the bar", "two plates"; "three wheels" even when the count was
+                # taken for the reps
+                out[start:end] = [W] * (end - start)
                 break
     for i in range(1, n):
         value = tokens[i].value
@@ -773,6 +775,17 @@ def decode(
             if span_value(tokens, start, end, load=True, plates=kind.barbell) is not None:
                 break
         value = span_value(tokens, start, end, load=True, plates=kind.barbell)
+        if (
+            kind.barbell
+            and value is not None
+            and 1 < value < 10
+            and value % 1
+            and end - start == 1
+            and tokens[start].kind == "half"
+            and any(c.isalpha() for c in tokens[start].text)
+            and _unit_near(tokens, start, end) != "kg"
+        ):
+            value *= 100  # "bench two and a quarter": 225, gym slang; nobody benches 2.25
         if kind.plate_loaded and slot == W:
             plates = plate_load(tokens, start, end)
             if plates is not None and plates > _BAR_LBS:

@@ -80,7 +80,7 @@ def _plurals() -> dict[str, int]:
         {"tens": 10, "elevens": 11, "twelves": 12, "thirteens": 13, "fourteens": 14,
          "fifteens": 15, "sixteens": 16, "seventeens": 17, "eighteens": 18, "nineteens": 19,
          "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
-         "seventies": 70, "eighties": 80, "nineties": 90}
+         "seventies": 70, "eighties": 80, "nineties": 90, "hundreds": 100}
     )  # fmt: skip
     for table_ in (_UNITS, _TEENS, _TENS):
         for word, value in table_.items():
@@ -121,6 +121,7 @@ _HOMOPHONES: dict[str, tuple[float, ...]] = {
     "to": (2.0,), "too": (2.0,),
     "ate": (8.0,),
     "won": (1.0,),
+    "tin": (10.0,),
 }  # fmt: skip
 
 # Shapes of a phrase below 100, as `_below100` reports them.
@@ -411,6 +412,8 @@ def _buck(toks: Sequence[Token], j: int, n: int) -> _Found:
     rest = _colloquial_rest(toks, j, n)
     if rest is not None:
         return _fraction(toks, 100 + rest[0], rest[1], n, COLLOQUIAL)
+    if j < n and toks[j].kind == DIGITS and toks[j].value and 10 <= toks[j].value < 100:
+        return 100.0 + toks[j].value, j + 1, COLLOQUIAL  # "a buck 35"
     if j < n:
         unit = _UNITS.get(toks[j].norm)
         after = toks[j + 1] if j + 1 < n else None

@@ -4,6 +4,7 @@ Works on tokens from `repvoice.parser.numbers.spoken_numbers`. All loads are pou
 bar with 45 lb plates, counted per side:
 
 - "[a|one|N] plate(s) [a side|per side|each side]" = 45 + 2 * N * 45 ("two plates" = 225);
+  "wheels" are plates too ("three wheels" = 315);
   a bare "plate" is one plate (135); "to"/"too" before "plates" is a misheard "two";
 - "... and a quarter|dime|nickel|<plate>" adds that plate per side ("a plate and a quarter" =
   185, "two plates and a 10" = 245); quarter = 25, dime = 10, nickel = 5;
@@ -57,6 +58,8 @@ _BAR_NAME_AFTER = frozenset(
      "shrugs", "jump", "jumps", "carry", "pull", "pulls", "burpee", "burpees"}
 )  # fmt: skip
 _SETS = frozenset({"set", "sets", "round", "rounds"})
+#: Words for a 45 lb plate ("three wheels" = 315).
+_PLATE_NOUNS = {"plate": "plate", "plates": "plates", "wheel": "plate", "wheels": "plates"}
 _UNIT_WORDS = frozenset({"lb", "lbs", "pound", "pounds"})
 
 
@@ -103,7 +106,7 @@ def _read(toks: Sequence[Token], i: int, n: int) -> tuple[int, float, bool] | No
     count, j, counted = _count(toks, i, n)
     if j >= n:
         return None
-    head = toks[j].norm
+    head = _PLATE_NOUNS.get(toks[j].norm, toks[j].norm)
     if head in ("plate", "plates"):
         if head == "plates" and not counted:
             return None  # "plates" without a count says nothing about the load
