@@ -260,6 +260,21 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
         ("treadmill 5k in 24:30 at 1 percent", {"duration_seconds": 1470, "rpe": None}),
         # out-of-range readings are dropped, never a crash
         ("row 2000", {"reps": None}),
+        # reps in reserve and failure, said every which way
+        ("pull ups 9 reps 1 rep from failure", {"reps": 9, "rpe": 9, "rir": 1}),
+        ("face pulls 40 pounds 20 reps like 3 reps shy", {"reps": 20, "rir": 3}),
+        ("close grip bench 185 for ate rear 2", {"reps": 8, "rir": 2}),
+        ("leg curls 110 for 12, could have squeezed out one more", {"reps": 12, "rir": 1}),
+        ("hack squat to 30 for 10 reps in reserve 2", {"weight": 230, "reps": 10, "rir": 2}),
+        ("ring muscle ups got 2 then failed the third", {"reps": 2, "rpe": 10, "rir": 0}),
+        # a number said again to confirm it is not an RPE
+        ("bench 205 for that was 8 no 9 reps yeah 9", {"reps": 9, "rpe": None}),
+        ("leg extension 110 for 15 sorry 14 14 reps", {"weight": 110, "reps": 14}),
+        # gym slang for loads
+        ("deadlift three wheels for 5", {"weight": 315, "reps": 5}),
+        ("squat two and a quarter for 8", {"weight": 225, "reps": 8}),
+        ("um a buck 35 for 10", {"weight": 135, "reps": 10}),
+        ("dumbbell bench the hundreds for 6", {"weight": 100, "reps": 6}),
         # plates on a plate-loaded machine have no bar
         ("leg press 4 plates a side for 12", {"weight": 360, "reps": 12}),
         # equipment beside an ambiguous alias picks the alternative

@@ -295,7 +295,7 @@ def repair(
     _apply_corrections(tokens, out)
     if follow_up:
         _fix_weight_changes(tokens, out)
-    if kind.barbell and exercise is not None:
+    if (kind.barbell or kind.plate_loaded) and exercise is not None:
         _fix_misheard_hundreds(tokens, out, exercise[1])
     if kind.barbell:
         _fix_split_loads(tokens, out)
@@ -303,6 +303,9 @@ def repair(
     _fix_load_then_reps(tokens, out)
     _fix_two_counts(tokens, out)
     _fix_short_of_failure(tokens, out)
+    _fix_rir_cues(tokens, out)
+    _fix_failed_rep(tokens, out)
+    _fix_echoed_numbers(tokens, out)
     _fix_uncued_rpe(tokens, out)
     _fix_same_weight(tokens, out)
     _fix_drop_sets(tokens, out)
@@ -334,7 +337,11 @@ def _unsaid_reps(tokens: Sequence[Token], out: list[str], ex_start: int, ex_end:
         if value is None or value != int(value) or ex_start <= i < ex_end:
             continue
         # a number the tagger left out, or one it put at the head of a note ("3 each side")
-        if not (out[i] == "O" or (out[i] == NOTE and (i == 0 or out[i - 1] != NOTE))):
+        # or after a verb of doing inside one ("got 3 and failed the 4th")
+        in_note = out[i] == NOTE and (
+            i == 0 or out[i - 1] != NOTE or tokens[i - 1].norm in ("got", "did", "hit")
+        )
+        if not (out[i] == "O" or in_note):
             continue
         if not 1 <= value <= 100 or tok.kind in ("clock", "plural", "ordinal"):
             continue
@@ -560,7 +567,11 @@ def _fix_short_of_failure(tokens: Sequence[Token], out: list[str]) -> None:
     the set did not go to failure."""
     words = [t.norm for t in tokens]
     for i, word in enumerate(words):
-        if word not in _SHORT_OF or "failure" not in words[i + 1 : i + 4]:
+        said_failure = "failure" in words[i + 1 : i + 4]
+        if not (
+            (word in _SHORT_OF and (said_failure or i + 1 == len(words)))
+            or (word == "from" and words[i + 1 : i + 2] == ["failure"])
+        ):
             continue
         k = i - 1
         if k >= 0 and words[k] in _REP_NOUNS:
@@ -570,12 +581,86 @@ def _fix_short_of_failure(tokens: Sequence[Token], out: list[str]) -> None:
         value = tokens[k].value
         if value is None or not 0 <= value <= 5:
             return
-        fail_end = i + 1 + words[i + 1 : i + 4].index("failure") + 1
+        fail_end = i + 1 + words[i + 1 : i + 4].index("failure") + 1 if said_failure else i + 1
         for j in range(k, fail_end):
             if out[j] in (FAIL, RPE, RIR, REPS) or j == k:
                 out[j] = "O"
         out[k] = RIR
         return
+
+
+#: Spoken and misheard forms of "RIR" said before its number ("are I are 2", "rear 2").
+_RIR_BEFORE = (("rir",), ("reserve",), ("r", "i", "r"), ("are", "i", "are"), ("rear",))
+#: Words before "N more" that make it reps left in reserve ("could have squeezed out 1 more").
+_COULD = frozenset({"could", "could've", "coulda", "had", "have", "maybe", "probably"})
+
+
+def _fix_rir_cues(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "reps in reserve 2", "are I are to", "could have squeezed out one more": reps in
+    reserve said before the number, or as reps that were left."""
+    words = [t.norm for t in tokens]
+    n = len(tokens)
+    for i in range(1, n):
+        value = tokens[i].value
+        if value is None and words[i] in ("to", "too"):
+            value = 2.0  # "are I are to"
+        if value is None or not 0 <= value <= 6 or value % 1:
+            continue
+        cued = any(tuple(words[max(0, i - len(c)) : i]) == c for c in _RIR_BEFORE)
+        more = (
+            i + 1 < n
+            and words[i + 1] == "more"
+            and (i + 2 >= n or words[i + 2] not in UNIT_WORDS)
+            and bool(_COULD.intersection(words[max(0, i - 5) : i]))
+        )
+        if (cued or more) and out[i] not in (W, W_UP, W_DOWN):
+            if tokens[i].value is None:
+                continue  # a homophone has no value to decode; leave it
+            for k, label in enumerate(out):
+                if label in (RIR, RPE) and k != i:
+                    out[k] = "O"
+            out[i] = RIR
+            return
+
+
+_FAILED = frozenset({"failed", "missed", "ate", "lost", "couldn't", "didn't"})
+
+
+def _fix_failed_rep(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "got 3 and failed the 4th", "couldn't get the tenth": the set went to failure; the
+    ordinal names the failed rep, not the reps done."""
+    words = [t.norm for t in tokens]
+    for i, tok in enumerate(tokens):
+        if tok.kind != "ordinal" or not _FAILED.intersection(words[max(0, i - 4) : i]):
+            continue
+        if out[i] != NOTE:
+            out[i] = "O"
+        if RPE not in out and RIR not in out and FAIL not in out:
+            out[i] = FAIL
+        return
+
+
+def _fix_echoed_numbers(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "8 no 9 reps, yeah 9", "wait 4, 4 reps": a number said again to confirm it is not an
+    RPE or RIR unless words say so."""
+    for start, end in [*label_spans(out).get(RPE, []), *label_spans(out).get(RIR, [])]:
+        if end - start != 1 or tokens[start].value is None:
+            continue
+        before = {t.norm for t in tokens[max(0, start - 3) : start]}
+        after = {t.norm for t in tokens[end : end + 2]}
+        if before & (_RPE_INTRO | _RIR_WORDS) or after & (_RPE_AFTER | _RIR_WORDS):
+            continue
+        value = tokens[start].value
+        echoed = any(
+            k != start and tokens[k].value == value and out[k] in (REPS, W, "O")
+            for k in range(max(0, start - 6), min(len(tokens), start + 3))
+        )
+        if echoed:
+            out[start] = "O"
+
+
+#: Words that say a number is reps in reserve.
+_RIR_WORDS = frozenset({"rir", "reserve", "tank", "left", "more"})
 
 
 def _fix_uncued_rpe(tokens: Sequence[Token], out: list[str]) -> None:
@@ -715,11 +800,15 @@ def _apply_corrections(tokens: Sequence[Token], out: list[str]) -> None:
         new = next((k for k in range(c + 1, min(n, c + 4)) if tokens[k].value is not None), None)
         if new is None:
             continue
-        said = [k for k in range(c) if tokens[k].value is not None and out[k] not in ("O", NOTE)]
+        # the corrected number is the one closest in size, whether or not it was tagged
+        said = [k for k in range(c) if tokens[k].value is not None and out[k] != NOTE]
         if not said:
             continue
         value = tokens[new].value or 0.0
         old = min(said, key=lambda k: (_ratio(tokens[k].value or 0.0, value), c - k))
+        if out[old] == "O":
+            continue  # the tagger already dropped it ("110 for 15 sorry 14 14 reps")
+        said = [k for k in said if out[k] != "O"]
         label = out[new]
         near_and_alike = c - old <= 5 and _ratio(tokens[old].value or 0.0, value) < 1.5
         if label == "O" or label in {out[k] for k in said} or near_and_alike:
@@ -777,6 +866,7 @@ def decode(
         value = span_value(tokens, start, end, load=True, plates=kind.barbell)
         if (
             kind.barbell
+            and slot == W
             and value is not None
             and 1 < value < 10
             and value % 1
