@@ -270,6 +270,14 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
         # a number said again to confirm it is not an RPE
         ("bench 205 for that was 8 no 9 reps yeah 9", {"reps": 9, "rpe": None}),
         ("leg extension 110 for 15 sorry 14 14 reps", {"weight": 110, "reps": 14}),
+        # counts of sets said without "sets of"; reps counted within a set
+        ("snatch 62 kilos three singles", {"sets": 3, "reps": 1}),
+        ("wall sit 30 sec x 3", {"sets": 3, "duration_seconds": 30, "reps": None}),
+        ("ez bar curl 80 for 8 cheated the last 2", {"reps": 8}),
+        ("push ups 40 in a row", {"reps": 40}),
+        ("deficit deads 2 wheels and a quarter for for", {"weight": 275, "reps": 4}),
+        # a unit said before its number
+        ("bayesian curls pounds 20 each arm for 12", {"weight": 20, "reps": 12}),
         # gym slang for loads
         ("deadlift three wheels for 5", {"weight": 315, "reps": 5}),
         ("squat two and a quarter for 8", {"weight": 225, "reps": 8}),
@@ -279,6 +287,15 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
         ("leg press 4 plates a side for 12", {"weight": 360, "reps": 12}),
         # equipment beside an ambiguous alias picks the alternative
         ("incline dumbbell 60s for 10", {"exercise_name": "Dumbbell Incline Bench Press"}),
+        # equipment said beside a movement picks that movement's variant
+        ("RDL with DBs 30s 3x10", {"exercise_name": "Dumbbell Romanian Deadlift"}),
+        ("squat with the smith machine 135 for 10", {"exercise_name": "Smith Machine Squat"}),
+        ("deadlift with the kettlebell 24 kilos 15", {"exercise_name": "Kettlebell Deadlift"}),
+        ("skull crushers on the easy bar 35 kilos 10", {"exercise_name": "EZ-Bar Skull Crusher"}),
+        # a fuzzy reading keeps the words of the exact alias it grew from
+        ("client goblet squat 35 3x10", {"exercise_name": "Goblet Squat"}),
+        # lift verbs name the lift
+        ("Jaylen pulled four plates for a double", {"exercise_name": "Barbell Deadlift"}),
     ],
 )
 def test_rules_of_gym_speech(parser: Parser, text: str, expected: dict) -> None:

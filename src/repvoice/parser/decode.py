@@ -303,6 +303,8 @@ def repair(
     _fix_load_then_reps(tokens, out)
     _fix_two_counts(tokens, out)
     _fix_short_of_failure(tokens, out)
+    _fix_set_counts(tokens, out)
+    _fix_unit_first(tokens, out)
     _fix_rir_cues(tokens, out)
     _fix_failed_rep(tokens, out)
     _fix_echoed_numbers(tokens, out)
@@ -339,7 +341,10 @@ def _unsaid_reps(tokens: Sequence[Token], out: list[str], ex_start: int, ex_end:
         # a number the tagger left out, or one it put at the head of a note ("3 each side")
         # or after a verb of doing inside one ("got 3 and failed the 4th")
         in_note = out[i] == NOTE and (
-            i == 0 or out[i - 1] != NOTE or tokens[i - 1].norm in ("got", "did", "hit")
+            i == 0
+            or out[i - 1] != NOTE
+            or tokens[i - 1].norm in ("got", "did", "hit")
+            or i == n - 1  # "handstand push ups strict 8": a note word, then the count
         )
         if not (out[i] == "O" or in_note):
             continue
@@ -349,14 +354,17 @@ def _unsaid_reps(tokens: Sequence[Token], out: list[str], ex_start: int, ex_end:
             return i  # a count word ("single", "triple") is always a count
         after = tokens[i + 1].norm if i + 1 < n else ""
         before = tokens[i - 1].norm if i > 0 else ""
-        if after in _NOT_REPS_AFTER or before in _NOT_REPS_BEFORE or _pronoun(tokens, i):
+        in_a_row = after == "in" and i + 2 < n and tokens[i + 2].norm == "a"
+        if (after in _NOT_REPS_AFTER and not in_a_row) or before in _NOT_REPS_BEFORE:
+            continue
+        if _pronoun(tokens, i):
             continue
         return i
-    for i in range(1, n - 1):
+    for i in range(1, n):
         if (
             tokens[i - 1].norm in ("for", "x")
             and homophone_candidates(tokens[i])
-            and tokens[i + 1].value is None
+            and (i + 1 == n or tokens[i + 1].value is None)
             and out[i] == "O"
         ):
             return i
@@ -457,7 +465,7 @@ def _fix_cardio_numbers(tokens: Sequence[Token], out: list[str]) -> None:
             out[i] = NOTE  # "another 500" on the rower: a distance, never a load change
     if DUR not in out:
         for i, tok in enumerate(tokens):
-            if tok.kind == "clock" and out[i] == "O":
+            if tok.kind == "clock" and out[i] in ("O", W, REPS):
                 out[i] = DUR
                 break
 
@@ -587,6 +595,54 @@ def _fix_short_of_failure(tokens: Sequence[Token], out: list[str]) -> None:
                 out[j] = "O"
         out[k] = RIR
         return
+
+
+_PLURAL_COUNTS = frozenset({"singles", "doubles", "triples"})
+
+
+def _fix_set_counts(tokens: Sequence[Token], out: list[str]) -> None:
+    """Counts of sets said without "sets of": "three singles" (3 sets of 1), "two more sets",
+    "30 sec x 3" (a timed set done 3 times); and "cheated the last 2", which counts reps
+    within the set, not the set's reps."""
+    n = len(tokens)
+    words = [t.norm for t in tokens]
+    for i, tok in enumerate(tokens):
+        if tok.value is None or tok.value % 1 or not 1 <= tok.value <= 20:
+            continue
+        after = words[i + 1] if i + 1 < n else ""
+        before = words[i - 1] if i > 0 else ""
+        if after in _PLURAL_COUNTS and out[i] != SETS:
+            out[i] = SETS
+            out[i + 1] = REPS
+        elif out[i] != SETS and (
+            (after == "more" and words[i + 2 : i + 3] == ["sets"])
+            or (before == "x" and i >= 2 and out[i - 2] == DUR and out[i] in (REPS, "O"))
+        ):
+            out[i] = SETS
+        elif (
+            before in ("last", "first")
+            and out[i] == REPS
+            and any(label == REPS for k, label in enumerate(out) if k != i)
+        ):
+            out[i] = NOTE if i > 0 and out[i - 1] == NOTE else "O"
+
+
+def _fix_unit_first(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "curls pounds 20 each arm for 12", "leg press kilos 200": a unit said before its
+    number, with no load tagged, makes that number the load."""
+    if W in out or W_UP in out or W_DOWN in out:
+        return
+    for i in range(1, len(tokens)):
+        prev = tokens[i - 1]
+        if (
+            tokens[i].value is not None
+            and unit_of(prev.norm) is not None
+            and (i < 2 or tokens[i - 2].value is None)
+            and out[i] in ("O", REPS)
+            and any(label == REPS for k, label in enumerate(out) if k != i)
+        ):
+            out[i] = W
+            return
 
 
 #: Spoken and misheard forms of "RIR" said before its number ("are I are 2", "rear 2").

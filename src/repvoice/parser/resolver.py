@@ -52,7 +52,7 @@ MAX_SPAN_WORDS = 5
 #: A fuzzy match scores the mean of its spelling and sound ratios (0-100) and must reach this.
 FUZZY_CUTOFF = 80.0
 #: A fuzzy reading replaces an exact match only when it explains more words and scores this.
-EXTEND_CUTOFF = 82.0
+EXTEND_CUTOFF = 85.0
 # Candidates are drawn from each ratio separately, at these floors.
 _SPELLING_FLOOR = 70.0
 _SOUND_FLOOR = 80.0
@@ -113,11 +113,17 @@ _VERB_ALIASES: dict[str, str] = {
     "biked": "Stationary Bike",
     "cycled": "Stationary Bike",
     "skipped": "Jump Rope",
+    "benched": "Barbell Bench Press",
+    "squatted": "Barbell Back Squat",
+    "deadlifted": "Barbell Deadlift",
+    "pulled": "Barbell Deadlift",
 }
 
 # Equipment words that pick among an ambiguous alias's alternatives.
 _EQUIPMENT: dict[str, str] = {
     "db": "dumbbell",
+    "dbs": "dumbbell",
+    "kbs": "kettlebell",
     "dumbbell": "dumbbell",
     "bb": "barbell",
     "barbell": "barbell",
@@ -229,7 +235,11 @@ class ExerciseResolver:
         if exact is not None:
             run, i, n, alias, misheard = exact
             better = self._extend(run, i, n)
-            if better is not None and not _only_equipment_added(run, i, n, better):
+            if (
+                better is not None
+                and not _only_equipment_added(run, i, n, better)
+                and _keeps_words(alias, better.alias)
+            ):
                 return self._result(better, tokens, runs)
             score = MISHEARD_SCORE if misheard else 1.0
             cand = _Candidate(score, n, run[i].index, run[i + n - 1].index + 1, alias, "exact")
@@ -348,6 +358,10 @@ class ExerciseResolver:
         self._unordered = unordered
         self._max_words = min(max_words, MAX_ALIAS_WORDS)
         self._max_key = max((len(k) for k in exact), default=0)
+        variants: dict[frozenset[str], list[Exercise]] = defaultdict(list)
+        for exercise in self.catalog:
+            variants[_base(exercise.name)].append(exercise)
+        self._variants = dict(variants)
         self._choice_alias = list(exact.values())
         self._choice_spelling = list(exact)
         self._choice_sound = [_alias_key(a)[1] for a in self._choice_alias]
@@ -453,13 +467,20 @@ class ExerciseResolver:
         ex_id = self._alias_ids[cand.alias]
         exercise = self._exercises[self._remap.get(ex_id, ex_id)]
         options = self._alternatives(cand.alias)
+        said = {
+            kit
+            for run in runs
+            for k, w in enumerate(run)
+            if not cand.start <= w.index < cand.end
+            and (kit := _kit(w.key, run[k - 1].key if k else "")) is not None
+        }
+        fits_option = any(_has_equipment(e, said) for e in options)
+        if said and not fits_option and not _has_equipment(exercise, said):
+            # "romanian deadlift with the dumbbells": the same movement with the kit said
+            variant = self._variant(exercise, said)
+            if variant is not None:
+                exercise = self._exercises[self._remap.get(variant.id, variant.id)]
         if options:
-            said = {
-                _EQUIPMENT[w.key]
-                for run in runs
-                for w in run
-                if w.key in _EQUIPMENT and not cand.start <= w.index < cand.end
-            }
             if said and not _has_equipment(exercise, said):
                 fitting = [e for e in options if _has_equipment(e, said)]
                 if fitting:
@@ -471,6 +492,20 @@ class ExerciseResolver:
                     exercise = cardio[0]
         others = tuple(e for e in options if e.id != exercise.id)[:3]
         return Match(exercise, cand.start, cand.end, cand.alias, cand.score, others, cand.method)
+
+    def _variant(self, exercise: Exercise, said: set[str]) -> Exercise | None:
+        """The same movement with the equipment said: same name words, or one fewer
+        ("barbell back squat" on the smith machine is the smith machine squat)."""
+        base = _base(exercise.name)
+        same = [e for e in self._variants.get(base, ()) if _has_equipment(e, said)]
+        if same:
+            return same[0]
+        near = [
+            e
+            for e in self.catalog
+            if _has_equipment(e, said) and _base(e.name) < base and len(base - _base(e.name)) == 1
+        ]
+        return near[0] if len(near) == 1 else None
 
     def _alternatives(self, alias: str) -> list[Exercise]:
         out: list[Exercise] = []
@@ -683,6 +718,24 @@ _CARDIO_WORDS = frozenset(
 )
 
 
+#: Words before "bar" that make it other kit than a barbell ("easy bar" is a misheard EZ bar).
+_BAR_KINDS = {"ez": "ez", "easy": "ez", "trap": "", "hex": "", "safety": "", "ssb": "", "pull": ""}
+
+
+def _kit(key: str, before: str) -> str | None:
+    """The equipment a word names, given the word before it, or None."""
+    if key == "bar" and before in _BAR_KINDS:
+        return _BAR_KINDS[before] or None
+    return _EQUIPMENT.get(key)
+
+
+def _keeps_words(exact: str, extended: str) -> bool:
+    """Whether a fuzzy extension still says every word of the exact alias it grew from:
+    "goblin squat" may become "goblet squat", but "client goblet squat" never "landmine
+    squat"."""
+    return set(_alias_words(exact)) <= set(_alias_words(extended))
+
+
 def _only_equipment_added(run: list[_Item], i: int, n: int, cand: _Candidate) -> bool:
     """Whether a fuzzy extension only adds equipment words to an exact match ("incline
     dumbbell"): the equipment then picks among the exact alias's alternatives instead of a
@@ -690,6 +743,19 @@ def _only_equipment_added(run: list[_Item], i: int, n: int, cand: _Candidate) ->
     inside = {w.index for w in run[i : i + n]}
     added = [w for w in run if cand.start <= w.index < cand.end and w.index not in inside]
     return bool(added) and all(w.key in _EQUIPMENT for w in added)
+
+
+#: Equipment words in exercise names, dropped to find the same movement with other kit.
+_KIT_WORDS = frozenset(
+    "barbell dumbbell kettlebell cable machine smith ez bar band banded bodyweight".split()
+)
+
+
+@lru_cache(maxsize=4096)
+def _base(name: str) -> frozenset[str]:
+    """The words of an exercise name without its equipment ("Dumbbell Romanian Deadlift" ->
+    {romanian, deadlift})."""
+    return frozenset(w for w in name.lower().replace("-", " ").split() if w not in _KIT_WORDS)
 
 
 def _has_equipment(exercise: Exercise, said: set[str]) -> bool:
