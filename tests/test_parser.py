@@ -76,6 +76,15 @@ def test_follow_ups_take_what_the_context_says(parser: Parser) -> None:
     # distance, not 500 lbs more
     row = parser.parse("another 500 in 1:48", Context(exercise_name="Rowing Machine"))
     assert (row.exercise_name, row.weight, row.duration_seconds) == ("Rowing Machine", None, 108)
+    # "same bell" keeps the load; kit alone names no exercise, so the context's stays
+    bells = Context(exercise_name="Kettlebell Swing", weight=24, weight_unit="kg", reps=20)
+    same = parser.parse("another 20 same bell", bells)
+    assert (same.exercise_name, same.weight, same.reps) == ("Kettlebell Swing", 24, 20)
+    more = parser.parse("same dumbbells 10 more", bells)
+    assert (more.exercise_name, more.weight, more.reps) == ("Kettlebell Swing", 24, 10)
+    # a sled is loaded: "add 50" changes its load
+    sled = parser.parse("add 50", Context(exercise_name="Sled Push", weight=180))
+    assert sled.weight == 230
 
 
 def ctx_id(parser: Parser) -> str:

@@ -88,7 +88,8 @@ class ExerciseKind:
             unloaded=unloaded(exercise),
             timed=exercise.timed,
             barbell=exercise.equipment in _BARBELL_KIT,
-            cardio=exercise.category == "cardio",
+            # a sled is pushed a distance but loaded like a lift
+            cardio=exercise.category == "cardio" and "Sled" not in exercise.name,
             plate_loaded=exercise.equipment == "machine"
             and any(w in exercise.name for w in _PLATE_LOADED),
             counted_in_time=exercise.timed
@@ -736,13 +737,20 @@ def _fix_same_weight(tokens: Sequence[Token], out: list[str]) -> None:
     """ "same weight 9 more": the weight is the previous one, so the number is not a change."""
     words = [t.norm for t in tokens]
     said_same = any(
-        a == "same" and b in ("weight", "load") for a, b in itertools.pairwise(words)
+        a == "same" and b in _SAME_LOAD for a, b in itertools.pairwise(words)
     ) or "keep the weight" in " ".join(words)
     if not said_same:
         return
     for i, label in enumerate(out):
         if label in (W_UP, W_DOWN):
             out[i] = REPS if REPS not in out else "O"
+
+
+#: After "same", words that mean the load did not change ("same bell", "same dumbbells").
+_SAME_LOAD = frozenset(
+    "weight weights load ball bell kettlebell kettlebells dumbbell dumbbells db dbs kb bar "
+    "plates".split()
+)
 
 
 def _fix_drop_sets(tokens: Sequence[Token], out: list[str]) -> None:

@@ -247,6 +247,8 @@ class ExerciseResolver:
         best: _Candidate | None = None
         for run in runs:
             for i, j in _spans(run, 1):
+                if all(_kit(w.key, "") is not None for w in run[i:j]):
+                    continue  # "same dumbbells": kit alone names no exercise
                 cand = self._fuzzy(run, i, j)
                 if cand is not None and (best is None or cand[:2] > best[:2]):
                     best = cand
