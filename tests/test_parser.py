@@ -285,6 +285,14 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
         ("ez bar curl 80 for 8 cheated the last 2", {"reps": 8}),
         ("push ups 40 in a row", {"reps": 40}),
         ("deficit deads 2 wheels and a quarter for for", {"weight": 275, "reps": 4}),
+        # a unit after a number makes it the load; a count word is the reps
+        ("lateral raises ten pounds, twelve repetitions", {"weight": 10, "reps": 12}),
+        ("deadlift 5 plates for a single 1 in the tank", {"weight": 495, "reps": 1, "rir": 1}),
+        # a half left over once load and reps are said is the RPE; spoken "r pay"
+        ("deadlift 455 for 2 pause below the knee 7 and a half", {"rpe": 7.5, "reps": 2}),
+        ("dead lifts 3 15 for 5 r pay 8", {"weight": 315, "reps": 5, "rpe": 8}),
+        # plates named on a bar are not the load
+        ("squats 245 for 5 no sorry 235 for 5 forgot the tens", {"weight": 235, "reps": 5}),
         # a unit said before its number
         ("bayesian curls pounds 20 each arm for 12", {"weight": 20, "reps": 12}),
         # gym slang for loads

@@ -285,7 +285,7 @@ def repair(
         before2 = tokens[i - 2].norm if i >= 2 else ""
         # "r p e 8", "are pee e 8", "are PE 8"
         spoken_rpe = (prev in ("e", "pee") and before2 in ("p", "pee", "are", "r")) or (
-            prev == "pe" and before2 in ("are", "r")
+            prev in ("pe", "pay", "pea") and before2 in ("are", "r")
         )
         rpe_cue = prev in _RPE_BEFORE or spoken_rpe
         if value is not None and 1 <= value <= 10 and rpe_cue and out[i] in ("O", W, REPS, RIR):
@@ -306,13 +306,19 @@ def repair(
     _fix_short_of_failure(tokens, out)
     _fix_set_counts(tokens, out)
     _fix_unit_first(tokens, out)
+    _fix_unit_after(tokens, out)
     _fix_rir_cues(tokens, out)
     _fix_failed_rep(tokens, out)
     _fix_echoed_numbers(tokens, out)
     _fix_uncued_rpe(tokens, out)
+    _fix_trailing_half(tokens, out)
+    if kind.barbell or kind.plate_loaded:
+        _fix_plates_named(tokens, out)
     _fix_same_weight(tokens, out)
     _fix_drop_sets(tokens, out)
     for i, tok in enumerate(tokens):
+        if out[i] in (RPE, RIR) and tok.norm in _REP_COUNTS:
+            out[i] = REPS  # "for a single, 1 in the tank": the count is the reps
         if out[i] in (W, W_UP, W_DOWN):
             if tok.value is None and tok.norm in COUNT_WORDS:
                 out[i] = REPS  # "for a triple" is three reps, never a load
@@ -374,7 +380,7 @@ def _unsaid_reps(tokens: Sequence[Token], out: list[str], ex_start: int, ex_end:
 
 #: Words that introduce an RPE ("@ 8", "rpe 8", "at an 8", "felt like a 9", "was a 7").
 _RPE_INTRO = frozenset(
-    {"rpe", "@", "at", "a", "an", "like", "was", "pe", "e", "pee", "exertion", "rp", "of"}
+    {"rpe", "@", "at", "a", "an", "like", "was", "pe", "e", "pee", "exertion", "rp", "of", "pay"}
 )
 
 
@@ -599,6 +605,7 @@ def _fix_short_of_failure(tokens: Sequence[Token], out: list[str]) -> None:
 
 
 _PLURAL_COUNTS = frozenset({"singles", "doubles", "triples"})
+_REP_COUNTS = _PLURAL_COUNTS | {"single", "double", "triple"}
 
 
 def _fix_set_counts(tokens: Sequence[Token], out: list[str]) -> None:
@@ -626,6 +633,21 @@ def _fix_set_counts(tokens: Sequence[Token], out: list[str]) -> None:
             and any(label == REPS for k, label in enumerate(out) if k != i)
         ):
             out[i] = NOTE if i > 0 and out[i - 1] == NOTE else "O"
+
+
+def _fix_unit_after(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "ten pounds, twelve repetitions": a number with a unit after it is a load, never reps
+    or effort, when no other load is tagged."""
+    if W in out or W_UP in out or W_DOWN in out:
+        return
+    for i in range(len(tokens) - 1):
+        if (
+            tokens[i].value is not None
+            and unit_of(tokens[i + 1].norm) is not None
+            and out[i] in (REPS, RPE, RIR, "O")
+        ):
+            out[i] = W
+            return
 
 
 def _fix_unit_first(tokens: Sequence[Token], out: list[str]) -> None:
@@ -695,6 +717,28 @@ def _fix_failed_rep(tokens: Sequence[Token], out: list[str]) -> None:
         if RPE not in out and RIR not in out and FAIL not in out:
             out[i] = FAIL
         return
+
+
+def _fix_trailing_half(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "455 for 2, pause just below the knee, 7 and a half": with the load and reps said, a
+    half number of 5-10 left over is the RPE -- nothing else in a set comes in halves."""
+    if RPE in out or RIR in out or FAIL in out or W not in out or REPS not in out:
+        return
+    for i, tok in enumerate(tokens):
+        v = tok.value
+        if v is not None and out[i] in ("O", NOTE) and v % 1 == 0.5 and 5 <= v <= 10:
+            out[i] = RPE
+            return
+
+
+def _fix_plates_named(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "235 for 5, forgot the tens": on a bar, a plural number names plates on it, not the
+    load, when a load is said too."""
+    loads = [i for i, label in enumerate(out) if label == W]
+    plural = [i for i in loads if tokens[i].kind == "plural"]
+    if plural and len(plural) < len(loads):
+        for i in plural:
+            out[i] = NOTE if i > 0 and out[i - 1] == NOTE else "O"
 
 
 def _fix_echoed_numbers(tokens: Sequence[Token], out: list[str]) -> None:
