@@ -198,6 +198,12 @@ CASES: list[tuple[str, list[float]]] = [
     ("bench 225 for 5 rpe 8.5", [225, 5, 8.5]),
     ("three sets of twelve at one thirty five", [3, 12, 135]),
     ("last set two twenty five for five", [225, 5]),
+    # STT's splits: a half load before kilos, "oh" between digits, "a buck" before digits
+    ("bench 22 5 kilos for 5", [22.5, 5]),
+    ("squat one forty two five kilos for 3", [142.5, 3]),
+    ("squat 100 kilos 5 reps", [100, 5]),
+    ("deadlift 4 oh 5 for three", [405, 3]),
+    ("a buck 35 for 10", [135, 10]),
 ]
 
 

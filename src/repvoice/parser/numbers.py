@@ -179,6 +179,30 @@ def normalise(tokens: Sequence[Token], source: str | None = None) -> list[Token]
         else:
             out.append(_merged(tokens, i, end, value, num_kind, source))
         i = end
+    return _join_halves(out, source)
+
+
+#: Units after which "22 5" is a load of 22.5 (kg plates come in 2.5s; lb loads rarely do).
+_LOAD_UNITS = frozenset("kg kgs kilo kilos kilograms kilogram".split())
+
+
+def _join_halves(out: list[Token], source: str | None) -> list[Token]:
+    """ "22 5 kilos", "one forty two five kilos": a load and a half said as two numbers, the
+    second a bare five, right before a unit (22.5, 142.5)."""
+    k = 0
+    while k + 2 < len(out):
+        a, b, unit = out[k], out[k + 1], out[k + 2]
+        if (
+            a.value is not None
+            and a.kind in (DIGITS, WORDS, COLLOQUIAL)
+            and a.value == int(a.value)
+            and 2 <= a.value < 1000
+            and b.value == 5
+            and b.norm in ("5", "five")
+            and unit.norm in _LOAD_UNITS
+        ):
+            out[k : k + 2] = [_merged(out, k, k + 2, a.value + 0.5, DECIMAL, source)]
+        k += 1
     return out
 
 
