@@ -267,6 +267,11 @@ def repair(
             out[i - 1] = out[i] = NOTE
         elif prev == "tempo" and out[i] != TEMPO and tempo_of(tokens[i : i + 1]):
             out[i] = TEMPO
+    if kind.barbell and W not in out and W_UP not in out and W_DOWN not in out:
+        for i, tok in enumerate(tokens):
+            if _slang_hundreds(tok) and out[i] == "O":
+                out[i] = W  # "squat two and a quarter for 8": 225 (see `decode`)
+                break
     if (
         (kind.barbell or kind.plate_loaded)
         and W not in out
@@ -368,8 +373,11 @@ def _unsaid_reps(tokens: Sequence[Token], out: list[str], ex_start: int, ex_end:
             continue
         return i
     for i in range(1, n):
+        after_count = tokens[i - 1].norm in ("for", "x", "times") or (
+            i == ex_end and tokens[i].norm == "ate"  # "pullups ate bodyweight"
+        )
         if (
-            tokens[i - 1].norm in ("for", "x")
+            after_count
             and homophone_candidates(tokens[i])
             and (i + 1 == n or tokens[i + 1].value is None)
             and out[i] == "O"
@@ -719,6 +727,19 @@ def _fix_failed_rep(tokens: Sequence[Token], out: list[str]) -> None:
         return
 
 
+def _slang_hundreds(tok: Token) -> bool:
+    """ "two and a quarter", "three and a half": words for 2.25, 3.5 that on a barbell mean
+    225 and 350 lbs."""
+    v = tok.value
+    return (
+        v is not None
+        and 1 < v < 10
+        and v % 1 in (0.25, 0.5, 0.75)
+        and tok.kind == "half"
+        and any(c.isalpha() for c in tok.text)
+    )
+
+
 def _fix_trailing_half(tokens: Sequence[Token], out: list[str]) -> None:
     """ "455 for 2, pause just below the knee, 7 and a half": with the load and reps said, a
     half number of 5-10 left over is the RPE -- nothing else in a set comes in halves."""
@@ -975,12 +996,8 @@ def decode(
         if (
             kind.barbell
             and slot == W
-            and value is not None
-            and 1 < value < 10
-            and value % 1
             and end - start == 1
-            and tokens[start].kind == "half"
-            and any(c.isalpha() for c in tokens[start].text)
+            and _slang_hundreds(tokens[start])
             and _unit_near(tokens, start, end) != "kg"
         ):
             value *= 100  # "bench two and a quarter": 225, gym slang; nobody benches 2.25

@@ -5,7 +5,8 @@ bar with 45 lb plates, counted per side:
 
 - "[a|one|N] plate(s) [a side|per side|each side]" = 45 + 2 * N * 45 ("two plates" = 225);
   "wheels" are plates too ("three wheels" = 315);
-  a bare "plate" is one plate (135); "to"/"too" before "plates" is a misheard "two";
+  a bare "plate" is one plate (135); "to"/"too" ("for") before "plates" is a misheard "two"
+  ("four");
 - "... and a quarter|dime|nickel|<plate>" adds that plate per side ("a plate and a quarter" =
   185, "two plates and a 10" = 245); quarter = 25, dime = 10, nickel = 5;
 - "[count] <size>[s] a side" ("two 45s a side" = 225, "a 25 a side" = 95) needs the side
@@ -34,8 +35,8 @@ PLATE_LBS = 45.0
 _COIN_PLATES = {"quarter": 25.0, "dime": 10.0, "nickel": 5.0}
 #: Plate sizes (lbs) that can be added per side or named as one plate.
 _SIZES = frozenset({2.5, 5.0, 10.0, 15.0, 25.0, 35.0, 45.0, 55.0, 100.0})
-#: Misheard "two" ("to plates", "too plates"); only read before the plural "plates".
-_HOMOPHONE_COUNTS = {"to": 2, "too": 2}
+#: Misheard "two" and "four" ("to plates", "for plates"); only read before the plural "plates".
+_HOMOPHONE_COUNTS = {"to": 2, "too": 2, "for": 4, "fore": 4}
 _MAX_COUNT = 9
 _ARTICLES = frozenset({"a", "an"})
 _SIDE_HEADS = frozenset({"a", "per", "each", "either"})
