@@ -1,13 +1,18 @@
-"""Benchmark the local parser's accuracy per field on the bundled test split and hand-written set.
+"""Benchmark the local parser's accuracy per field on the bundled test split and the
+hand-written sets.
 
 Run:  .venv/bin/python benchmarks/bench_accuracy.py [--model DIR]
 
-Parses every usable record of src/repvoice/data/default/test.jsonl and
-tests/data/handwritten_eval.jsonl (follow-ups with their context), judges each field with
+Parses every usable record of src/repvoice/data/default/test.jsonl and of every
+tests/data/handwritten_eval*.jsonl (follow-ups with their context), judges each field with
 `repvoice.evaluate.metrics.score_fields` (null = null counts as right), and reports accuracy
 per field, "all core fields right", and accuracy and coverage at confidence >= 0.85. Prints the
 tables, writes the "Local parser: accuracy" section of BENCHMARKS.md and exits 1 when a target
-is missed (the section is written either way).
+is missed on the bundled split or on a held-out set (the section is written either way).
+
+Hand-written sets have one of two roles. Development sets were looked at to find gaps: their
+misses are listed and their figures overstate transfer. Held-out sets were never looked at:
+only their aggregate figures are printed, never a miss.
 """
 
 from __future__ import annotations
@@ -28,45 +33,30 @@ from repvoice.schema import CONFIRMATION_THRESHOLD
 
 from _report import ROOT, write_section
 
-HANDWRITTEN = ROOT / "tests" / "data" / "handwritten_eval.jsonl"
-HANDWRITTEN_2 = ROOT / "tests" / "data" / "handwritten_eval_2.jsonl"
-HANDWRITTEN_3 = ROOT / "tests" / "data" / "handwritten_eval_3.jsonl"
-#: Kept unseen: only its aggregate figures are ever reported, never its misses.
-HANDWRITTEN_4 = ROOT / "tests" / "data" / "handwritten_eval_4.jsonl"
-UNSEEN = "fourth hand-written set (unseen)"
+DATA = ROOT / "tests" / "data"
 SECTION = "Local parser: accuracy"
 MISSES_SHOWN = 10
+BUNDLED = "bundled test split"
+#: Hand-written sets nobody has looked at; only aggregates are ever reported.
+HELD_OUT = frozenset({4, 8})
+#: The set kept for the final measurement, run once at the end of the work.
+FINAL = 8
 
-#: Minimum accuracy per field, per set.
-TARGETS: dict[str, dict[str, float]] = {
-    "bundled test split": {
-        "exercise": 0.99,
-        "weight": 0.995,
-        "weight_unit": 0.995,
-        "reps": 0.995,
-        "rpe": 0.995,
-    },
-    "hand-written set": {
-        "exercise": 0.98,
-        "weight": 0.97,
-        "reps": 0.99,
-        "rpe": 0.985,
-        "core": 0.90,
-    },
-}
-# The second hand-written set is judged by the same targets as the first.
-for _name in ("second hand-written set", "third hand-written set", UNSEEN):
-    TARGETS[_name] = TARGETS["hand-written set"]
+#: Minimum accuracy per field: the bundled split's own, and one bar for all hand-written speech.
+BUNDLED_TARGETS = {"exercise": 0.99, "weight": 0.995, "weight_unit": 0.995, "reps": 0.995,
+                   "rpe": 0.995}  # fmt: skip
+SPEECH_TARGETS = {"exercise": 0.98, "weight": 0.97, "reps": 0.99, "rpe": 0.985, "core": 0.90}
 #: How far the hand-written sets can still be called unseen; printed with every report.
 HONESTY = (
-    "None of the hand-written sets was ever trained on. The first three were used for error "
-    "analysis: the parser's rules were written to fix the general gaps their misses showed, "
-    "so their figures overstate how well it transfers to speech nobody has looked at. Each was "
-    "measured once before it was looked at: the second set (150 utterances, at commit "
-    "236501f) gave exercise 99.33%, weight 94.67%, reps 95.33%, RPE 98.00%, all core fields "
-    "90.67%; the third (120, at commit 353f5da) exercise 92.50%, weight 95.00%, reps 88.33%, "
-    "RPE 97.50%, core 83.33%. The fourth set has never been looked at (its misses are not "
-    "listed): its figures are the honest estimate of transfer to new speech."
+    "None of the hand-written sets was ever trained on. Development sets (1, 2, 3, 5, 6, 7, "
+    "9, 10) were used for error analysis: the parser's rules were written to fix the general "
+    "gaps their misses showed, so their figures overstate how well it transfers. Two were "
+    "measured once before anyone looked at them: set 2 (150 utterances, commit 236501f) "
+    "exercise 99.33%, weight 94.67%, reps 95.33%, RPE 98.00%, core 90.67%; set 3 (120, commit "
+    "353f5da) exercise 92.50%, weight 95.00%, reps 88.33%, RPE 97.50%, core 83.33%. Held-out "
+    "sets (4 and 8) have never been looked at: their misses are never listed. Set 4's "
+    "aggregate figures were seen after earlier changes, so it is slightly spent; set 8 was "
+    "written for the final measurement and is the honest estimate of transfer to new speech."
 )
 #: The original fine-tuned gpt-4o-mini's published figures (its own test set, metric unknown).
 PUBLISHED: dict[str, float] = {"weight": 0.9557, "reps": 0.9974, "rpe": 0.9818}
@@ -110,13 +100,23 @@ class SetResult:
 
     def verdicts(self) -> list[tuple[str, float | None, float | None, bool | None]]:
         """(field, accuracy, target, met) for every field and "core"."""
-        targets = TARGETS.get(self.name, {})
+        targets = BUNDLED_TARGETS if self.name == BUNDLED else SPEECH_TARGETS
         rows = []
         for name in (*FIELDS, "core"):
             acc, target = self.accuracy(name), targets.get(name)
             met = None if target is None else acc is not None and acc >= target
             rows.append((name, acc, target, met))
         return rows
+
+    @property
+    def held_out(self) -> bool:
+        return self.name != BUNDLED and set_number(self.path) in HELD_OUT
+
+    @property
+    def judged_by_targets(self) -> bool:
+        """The bundled split and held-out sets decide the exit code; development sets,
+        tuned against, only inform."""
+        return self.name == BUNDLED or self.held_out
 
     def missed(self) -> list[str]:
         return [name for name, _, _, met in self.verdicts() if met is False]
@@ -157,6 +157,22 @@ def evaluate(parser: Parser, name: str, path: Path) -> SetResult:
     # core misses first: they are what the targets are about
     result.misses.sort(key=lambda m: not m.core)
     return result
+
+
+def set_number(path: Path) -> int:
+    """1 for handwritten_eval.jsonl, N for handwritten_eval_N.jsonl."""
+    tail = path.stem.removeprefix("handwritten_eval").lstrip("_")
+    return int(tail) if tail else 1
+
+
+def evaluation_sets() -> list[tuple[str, Path]]:
+    """(name, path) of the bundled test split and every hand-written set, in number order."""
+    sets = [(BUNDLED, default_test_path())]
+    for path in sorted(DATA.glob("handwritten_eval*.jsonl"), key=set_number):
+        n = set_number(path)
+        role = "held out" if n in HELD_OUT else "development"
+        sets.append((f"hand-written set {n} ({role})", path))
+    return sets
 
 
 def _judge(parser: Parser, ex: Example) -> tuple[dict[str, Any], float, dict[str, bool | None]]:
@@ -222,7 +238,7 @@ def set_markdown(res: SetResult) -> str:
         "would ask for confirmation).",
         "",
     ]
-    if res.misses and res.name == UNSEEN:
+    if res.misses and res.held_out:
         lines.append(
             f"Misses: {len(res.misses)} utterances with a field wrong; not listed, so that "
             "nobody tunes against this set."
@@ -249,6 +265,27 @@ def set_markdown(res: SetResult) -> str:
     return "\n".join(lines)
 
 
+SUMMARY_FIELDS = ("exercise", "weight", "weight_unit", "reps", "rpe", "core")
+
+
+def summary_markdown(results: list[SetResult]) -> str:
+    """One row per set, the core fields side by side; a figure under its target is bold."""
+    head = "| set | examples | " + " | ".join(SUMMARY_FIELDS) + " | right at >= 0.85 |"
+    rows = [head, "|---|---|" + "---|" * (len(SUMMARY_FIELDS) + 1)]
+    for res in results:
+        verdict = {name: met for name, _, _, met in res.verdicts()}
+        cells = []
+        for name in SUMMARY_FIELDS:
+            text = _pct(res.accuracy(name))
+            cells.append(f"**{text}**" if verdict.get(name) is False else text)
+        rows.append(
+            f"| {res.name} | {res.examples} | "
+            + " | ".join(cells)
+            + f" | {_pct(res.accuracy_at_threshold)} |"
+        )
+    return "### All sets\n\nBold: under its target.\n\n" + "\n".join(rows)
+
+
 def report(results: list[SetResult], model: str, command: str) -> str:
     """The BENCHMARKS.md section body."""
     compare = [
@@ -264,6 +301,7 @@ def report(results: list[SetResult], model: str, command: str) -> str:
             'a weight, `notes` on presence. "All core fields right" is exercise, weight, unit, '
             "reps and RPE right together.",
             HONESTY,
+            summary_markdown(results),
             *(set_markdown(r) for r in results),
             "### Against the original fine-tuned model\n\n"
             "The original app's fine-tuned gpt-4o-mini published these figures, measured on "
@@ -307,20 +345,13 @@ def main() -> int:
     except ModelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    sets = (
-        ("bundled test split", default_test_path()),
-        ("hand-written set", HANDWRITTEN),
-        ("second hand-written set", HANDWRITTEN_2),
-        ("third hand-written set", HANDWRITTEN_3),
-        (UNSEEN, HANDWRITTEN_4),
-    )
-    results = [evaluate(parser, name, path) for name, path in sets]
+    results = [evaluate(parser, name, path) for name, path in evaluation_sets()]
     print_results(results)
     command = ".venv/bin/python benchmarks/bench_accuracy.py"
     if args.model:
         command += f" --model {args.model}"
     write_section(SECTION, report(results, _model_description(parser, args.model), command))
-    missed = [f"{r.name}: {name}" for r in results for name in r.missed()]
+    missed = [f"{r.name}: {name}" for r in results if r.judged_by_targets for name in r.missed()]
     if missed:
         print(f"\ntargets missed: {'; '.join(missed)}", file=sys.stderr)
     return 1 if missed else 0

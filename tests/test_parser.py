@@ -82,6 +82,17 @@ def test_follow_ups_take_what_the_context_says(parser: Parser) -> None:
     assert (same.exercise_name, same.weight, same.reps) == ("Kettlebell Swing", 24, 20)
     more = parser.parse("same dumbbells 10 more", bells)
     assert (more.exercise_name, more.weight, more.reps) == ("Kettlebell Swing", 24, 10)
+    # change words in a follow-up; "one more" is another set, not one rep
+    bench = Context(exercise_name=BENCH, weight=225, weight_unit="lbs", reps=8)
+    assert parser.parse("took off 20 pounds got 10", bench).weight == 205
+    assert parser.parse("one more at 245", bench).model_dump(include={"weight", "reps"}) == {
+        "weight": 245,
+        "reps": 8,
+    }
+    squat = Context(exercise_name="Barbell Back Squat", weight=100, weight_unit="kg", reps=5)
+    assert parser.parse("plus five kilos three reps", squat).weight == 105
+    # a new exercise named: its "plus 50" is its own load, not a change to the last set's
+    assert parser.parse("dips plus 50 for 8", squat).weight == 50
     # a sled is loaded: "add 50" changes its load
     sled = parser.parse("add 50", Context(exercise_name="Sled Push", weight=180))
     assert sled.weight == 230

@@ -196,6 +196,7 @@ def repair(
     exercise: tuple[int, int] | None = None,
     *,
     follow_up: bool = False,
+    context_weight: float | None = None,
 ) -> list[str]:
     """Fix tagger output that breaks rules of gym speech no training set can contradict.
 
@@ -301,6 +302,8 @@ def repair(
     _apply_corrections(tokens, out)
     if follow_up:
         _fix_weight_changes(tokens, out)
+        if context_weight:
+            _fix_change_verbs(tokens, out, context_weight)
     if (kind.barbell or kind.plate_loaded) and exercise is not None:
         _fix_misheard_hundreds(tokens, out, exercise[1])
     if kind.barbell:
@@ -413,6 +416,25 @@ def _fix_weight_changes(tokens: Sequence[Token], out: list[str]) -> None:
                 if k != i and out[k] in (W, W_UP, W_DOWN):
                     out[k] = "O"
             return
+
+
+#: Words before a number that add it to, or take it off, the previous set's load.
+_ADDS = (("plus",), ("add",), ("added",), ("put", "on"), ("threw", "on"), ("up",), ("bump",))
+_TAKES = (("minus",), ("took", "off"), ("take", "off"), ("taking", "off"), ("stripped",),
+          ("dropped",), ("down",))  # fmt: skip
+
+
+def _fix_change_verbs(tokens: Sequence[Token], out: list[str], context_weight: float) -> None:
+    """ "plus five kilos", "took off 20 pounds": in a follow-up, a number small next to the
+    previous load, said after a word that adds or takes off, changes that load."""
+    words = [t.norm for t in tokens]
+    for i, tok in enumerate(tokens):
+        if tok.value is None or out[i] != W or tok.value >= context_weight / 2:
+            continue
+        for phrase, label in [*((p, W_UP) for p in _ADDS), *((p, W_DOWN) for p in _TAKES)]:
+            if tuple(words[max(0, i - len(phrase)) : i]) == phrase:
+                out[i] = label
+                return
 
 
 _REST_WORDS = frozenset({"rest", "rested", "resting", "break"})
@@ -908,7 +930,8 @@ def _pronoun(tokens: Sequence[Token], i: int) -> bool:
         return False
     before = tokens[i - 1].norm if i > 0 else ""
     after = [t.norm for t in tokens[i + 1 : i + 3]]
-    return before in _DETERMINERS or after[:2] == ["more", "set"]
+    one_more = after[:1] == ["more"] and (after[1:2] in ([], ["set"], ["at"], ["with"], [","]))
+    return before in _DETERMINERS or one_more
 
 
 def _apply_corrections(tokens: Sequence[Token], out: list[str]) -> None:
@@ -966,7 +989,14 @@ def decode(
 ) -> Decoded:
     """Fields from tagged tokens. `follow_up` is true when the exercise comes from the context
     (none named, or the context's own), so unsaid values may be taken from the previous set."""
-    fixed = repair(tokens, labels, kind, exercise, follow_up=follow_up)
+    fixed = repair(
+        tokens,
+        labels,
+        kind,
+        exercise,
+        follow_up=follow_up,
+        context_weight=context.weight if context is not None else None,
+    )
     spans = label_spans(fixed)
     out = Decoded(labels=fixed)
     out.repaired = sum(1 for a, b in zip(labels, fixed, strict=True) if a != b)
@@ -1008,7 +1038,7 @@ def decode(
         unit = _unit_near(tokens, start, end)
         if value is not None:
             ctx_weight = context.weight if context is not None else None
-            if slot == W or ctx_weight is None:
+            if slot == W or ctx_weight is None or not follow_up:
                 weight, out.weight_source = value, "said"
             else:
                 weight = ctx_weight + value if slot == W_UP else ctx_weight - value
