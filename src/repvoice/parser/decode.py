@@ -239,7 +239,7 @@ def repair(
             after in ("each", "per")
             and i + 2 < n
             and tokens[i + 2].norm in _SIDES
-            and out[i] in ("O", RPE, RIR)
+            and out[i] in ("O", RPE, RIR, NOTE)
         ):
             out[i] = REPS  # "10 each side", "8 per leg": unilateral reps
         elif (
@@ -654,6 +654,7 @@ def _fix_set_counts(tokens: Sequence[Token], out: list[str]) -> None:
             out[i + 1] = REPS
         elif out[i] != SETS and (
             (after == "more" and words[i + 2 : i + 3] == ["sets"])
+            or (after in ("rounds", "sets") and words[i + 2 : i + 3] == ["of"])
             or (before == "x" and i >= 2 and out[i - 2] == DUR and out[i] in (REPS, "O"))
         ):
             out[i] = SETS
