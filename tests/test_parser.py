@@ -322,6 +322,11 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
         ("skull crushers on the easy bar 35 kilos 10", {"exercise_name": "EZ-Bar Skull Crusher"}),
         # a fuzzy reading keeps the words of the exact alias it grew from
         ("client goblet squat 35 3x10", {"exercise_name": "Goblet Squat"}),
+        # a qualifier said near the exercise names its variant; "no weights" is bodyweight
+        ("pull ups 15 kipping", {"exercise_name": "Kipping Pull-Up", "reps": 15}),
+        ("deadlift 405 deficit for 5", {"exercise_name": "Deficit Deadlift"}),
+        ("walking lunges 20 steps no weights", {"exercise_name": "Bodyweight Walking Lunge"}),
+        ("squat 315 for 5", {"exercise_name": "Barbell Back Squat"}),
         # lift verbs name the lift
         ("Jaylen pulled four plates for a double", {"exercise_name": "Barbell Deadlift"}),
     ],

@@ -23,6 +23,7 @@ transcript spans that consistently name one exercise become aliases.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -364,6 +365,11 @@ class ExerciseResolver:
         for exercise in self.catalog:
             variants[_base(exercise.name)].append(exercise)
         self._variants = dict(variants)
+        by_word: dict[str, list[Exercise]] = defaultdict(list)
+        for exercise in self.catalog:
+            for word in _base(exercise.name):
+                by_word[word].append(exercise)
+        self._by_word = dict(by_word)
         self._choice_alias = list(exact.values())
         self._choice_spelling = list(exact)
         self._choice_sound = [_alias_key(a)[1] for a in self._choice_alias]
@@ -476,6 +482,11 @@ class ExerciseResolver:
             if not cand.start <= w.index < cand.end
             and (kit := _kit(w.key, run[k - 1].key if k else "")) is not None
         }
+        if any(
+            a.norm == "no" and b.norm in ("weight", "weights", "dumbbells", "load")
+            for a, b in itertools.pairwise(tokens)
+        ):
+            said = {"bodyweight"}  # "walking lunges, no weights"
         fits_option = any(_has_equipment(e, said) for e in options)
         if said and not fits_option and not _has_equipment(exercise, said):
             # "romanian deadlift with the dumbbells": the same movement with the kit said
@@ -492,8 +503,33 @@ class ExerciseResolver:
                 cardio = [e for e in options if e.category == "cardio"]
                 if cardio:
                     exercise = cardio[0]
+        qualified = self._qualified(exercise, tokens, cand.start, cand.end)
+        if qualified is not None:
+            exercise = self._exercises[self._remap.get(qualified.id, qualified.id)]
         others = tuple(e for e in options if e.id != exercise.id)[:3]
         return Match(exercise, cand.start, cand.end, cand.alias, cand.score, others, cand.method)
+
+    def _qualified(
+        self, exercise: Exercise, tokens: Sequence[Token], start: int, end: int
+    ) -> Exercise | None:
+        """ "pull ups 15 kipping", "deadlift 405 deficit": a qualifier said near, but apart
+        from, the exercise names its variant (every extra word of the variant's name said)."""
+        near = {
+            _qualifier(t.norm)
+            for t in [*tokens[max(0, start - 3) : start], *tokens[end : end + 3]]
+            if t.value is None
+        }
+        near -= _STOP
+        if not near:
+            return None
+        base = _base(exercise.name)
+        best: Exercise | None = None
+        for other in {e.id: e for w in near for e in self._by_word.get(w, ())}.values():
+            words = _base(other.name)
+            extra = words - base
+            if words > base and extra <= near and (best is None or words > _base(best.name)):
+                best = other
+        return best
 
     def _variant(self, exercise: Exercise, said: set[str]) -> Exercise | None:
         """The same movement with the equipment said: same name words, or one fewer
@@ -729,6 +765,13 @@ def _kit(key: str, before: str) -> str | None:
     if key == "bar" and before in _BAR_KINDS:
         return _BAR_KINDS[before] or None
     return _EQUIPMENT.get(key)
+
+
+def _qualifier(word: str) -> str:
+    """A qualifier as exercise names spell it ("paused" -> "pause", "no weights" aside)."""
+    return {"paused": "pause", "pauses": "pause", "kip": "kipping", "strict": "strict"}.get(
+        word, word
+    )
 
 
 def _keeps_words(exact: str, extended: str) -> bool:
