@@ -19,8 +19,9 @@ from typing import Any
 
 from repvoice.catalog import Catalog
 from repvoice.parser.confidence import LogisticCalibrator
-from repvoice.parser.decode import Decoded, ExerciseKind, FollowUpPolicy, decode
+from repvoice.parser.decode import Decoded, FollowUpPolicy, decode
 from repvoice.parser.features import sentence_features, unloaded
+from repvoice.parser.kind import ExerciseKind
 from repvoice.parser.numbers import spoken_numbers
 from repvoice.parser.resolver import ExerciseResolver, Match
 from repvoice.parser.tagger import Tagger

@@ -1,0 +1,54 @@
+"""What the named exercise says about how its numbers read: loaded or not, timed, on a bar,
+cardio, a plate-loaded machine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from repvoice.catalog import Exercise
+from repvoice.parser.features import unloaded
+
+_BARBELL_KIT = frozenset({"barbell", "smith_machine", "trap_bar", "ez_bar", "landmine"})
+
+#: Machines loaded with plates on both sides, whose load is counted in plates.
+_PLATE_LOADED = ("Leg Press", "Hack Squat", "Pendulum Squat", "Belt Squat")
+
+#: Cardio whose bare number is a time ("treadmill 20"), unlike "row 2000" or "assault bike 20".
+_BY_THE_CLOCK = ("Stationary Bike", "Treadmill", "Elliptical", "Stair Climber")
+
+#: Timed work that covers ground, whose bare number may be a distance.
+_MOVING = frozenset({"Carry", "Walk", "Crawl"})
+
+
+@dataclass(frozen=True)
+class ExerciseKind:
+    """What the named exercise says about its numbers."""
+
+    unloaded: bool = False  # bodyweight or band: a bare number is reps, not a load
+    timed: bool = False  # a hold or cardio: a bare number may be a duration
+    barbell: bool = True  # plate math ("two plates", "35 a side") applies
+    cardio: bool = False  # never a load: "5k" is a distance
+    plate_loaded: bool = False  # a plate-loaded machine: "four plates" is 4 x 2 x 45, no bar
+    counted_in_time: bool = False  # a hold, or cardio by the clock: "plank 60" is 60 seconds
+
+    @classmethod
+    def of(cls, exercise: Exercise | None) -> ExerciseKind:
+        if exercise is None:
+            return cls()
+        return cls(
+            unloaded=unloaded(exercise),
+            timed=exercise.timed,
+            barbell=exercise.equipment in _BARBELL_KIT,
+            # a sled is pushed a distance but loaded like a lift
+            cardio=exercise.category == "cardio" and "Sled" not in exercise.name,
+            plate_loaded=exercise.equipment == "machine"
+            and any(w in exercise.name for w in _PLATE_LOADED),
+            counted_in_time=exercise.timed
+            and (
+                any(w in exercise.name for w in _BY_THE_CLOCK)
+                or (
+                    exercise.category != "cardio"
+                    and not _MOVING.intersection(exercise.name.split())
+                )
+            ),
+        )

@@ -1,0 +1,131 @@
+"""Rules about counts: reps the tagger missed, sets said without "sets of", corrections."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from repvoice.parser.align import (
+    DUR,
+    NOTE,
+    REPS,
+    SETS,
+)
+from repvoice.parser.lexicon import COUNT_WORDS
+from repvoice.parser.numbers import homophone_candidates
+from repvoice.parser.rules.common import (
+    CORRECTIONS,
+    NOT_REPS_AFTER,
+    NOT_REPS_BEFORE,
+    PLURAL_COUNTS,
+    pronoun,
+    ratio,
+)
+from repvoice.parser.tokens import Token
+
+
+def unsaid_reps(tokens: Sequence[Token], out: list[str], ex_start: int, ex_end: int) -> int | None:
+    """Where the reps are when the tagger found none: the last unlabelled whole number of 1-100
+    that measures nothing else, or a homophone in the slot after "for" ("225 for for")."""
+    n = len(tokens)
+    for i in range(n - 1, -1, -1):
+        tok = tokens[i]
+        value = tok.value if tok.value is not None else COUNT_WORDS.get(tok.norm)
+        if value is None or value != int(value) or ex_start <= i < ex_end:
+            continue
+        # a number the tagger left out, or one it put at the head of a note ("3 each side")
+        # or after a verb of doing inside one ("got 3 and failed the 4th")
+        in_note = out[i] == NOTE and (
+            i == 0
+            or out[i - 1] != NOTE
+            or tokens[i - 1].norm in ("got", "did", "hit")
+            or i == n - 1  # "handstand push ups strict 8": a note word, then the count
+        )
+        if not (out[i] == "O" or in_note):
+            continue
+        if not 1 <= value <= 100 or tok.kind in ("clock", "plural", "ordinal"):
+            continue
+        if tok.value is None:
+            return i  # a count word ("single", "triple") is always a count
+        after = tokens[i + 1].norm if i + 1 < n else ""
+        before = tokens[i - 1].norm if i > 0 else ""
+        in_a_row = after == "in" and i + 2 < n and tokens[i + 2].norm == "a"
+        if (after in NOT_REPS_AFTER and not in_a_row) or before in NOT_REPS_BEFORE:
+            continue
+        if pronoun(tokens, i):
+            continue
+        return i
+    for i in range(1, n):
+        after_count = tokens[i - 1].norm in ("for", "x", "times") or (
+            i == ex_end and tokens[i].norm == "ate"  # "pullups ate bodyweight"
+        )
+        if (
+            after_count
+            and homophone_candidates(tokens[i])
+            and (i + 1 == n or tokens[i + 1].value is None)
+            and out[i] == "O"
+        ):
+            return i
+    return None
+
+
+def fix_set_counts(tokens: Sequence[Token], out: list[str]) -> None:
+    """Counts of sets said without "sets of": "three singles" (3 sets of 1), "two more sets",
+    "30 sec x 3" (a timed set done 3 times); and "cheated the last 2", which counts reps
+    within the set, not the set's reps."""
+    n = len(tokens)
+    words = [t.norm for t in tokens]
+    for i, tok in enumerate(tokens):
+        if tok.value is None or tok.value % 1 or not 1 <= tok.value <= 20:
+            continue
+        after = words[i + 1] if i + 1 < n else ""
+        before = words[i - 1] if i > 0 else ""
+        if after in PLURAL_COUNTS and out[i] != SETS:
+            out[i] = SETS
+            out[i + 1] = REPS
+        elif out[i] != SETS and (
+            (after == "more" and words[i + 2 : i + 3] == ["sets"])
+            or (after in ("rounds", "sets") and words[i + 2 : i + 3] == ["of"])
+            or (before == "x" and i >= 2 and out[i - 2] == DUR and out[i] in (REPS, "O"))
+        ):
+            out[i] = SETS
+        elif (
+            before in ("last", "first")
+            and out[i] == REPS
+            and any(label == REPS for k, label in enumerate(out) if k != i)
+        ):
+            out[i] = NOTE if i > 0 and out[i - 1] == NOTE else "O"
+
+
+def apply_corrections(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "eight no wait seven", "6.5 scratch that, 7": the number after a correction takes the
+    slot of the number it corrects, which is dropped. The corrected number is the labelled one
+    before the correction closest in size ("13 reps at 20 kg, actually 12" corrects the 13)."""
+    n = len(tokens)
+    for c, tok in enumerate(tokens):
+        # a bare "no" corrects only between numbers: "2 minutes no 3", never "no belt"
+        said_no = (
+            tok.norm == "no"
+            and c + 1 < n
+            and tokens[c + 1].value is not None
+            and any(t.value is not None for t in tokens[max(0, c - 2) : c])
+        )
+        if tok.norm not in CORRECTIONS and not said_no:
+            continue
+        new = next((k for k in range(c + 1, min(n, c + 4)) if tokens[k].value is not None), None)
+        if new is None:
+            continue
+        # the corrected number is the one closest in size, whether or not it was tagged
+        said = [k for k in range(c) if tokens[k].value is not None and out[k] != NOTE]
+        if not said:
+            continue
+        value = tokens[new].value or 0.0
+        old = min(said, key=lambda k: (ratio(tokens[k].value or 0.0, value), c - k))
+        if out[old] == "O":
+            continue  # the tagger already dropped it ("110 for 15 sorry 14 14 reps")
+        said = [k for k in said if out[k] != "O"]
+        label = out[new]
+        near_and_alike = c - old <= 5 and ratio(tokens[old].value or 0.0, value) < 1.5
+        if label == "O" or label in {out[k] for k in said} or near_and_alike:
+            # the tagger missed the correction, kept both values, or gave the new value another
+            # slot although it plainly replaces the one just said ("rpe nine, I mean 8.5")
+            out[new], out[old] = out[old], "O"

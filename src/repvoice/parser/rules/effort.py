@@ -1,0 +1,144 @@
+"""Rules about effort: RPE and RIR cues, failure, numbers said again to confirm."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from repvoice.parser.align import (
+    FAIL,
+    NOTE,
+    REPS,
+    RIR,
+    RPE,
+    W_DOWN,
+    W_UP,
+    W,
+)
+from repvoice.parser.lexicon import UNIT_WORDS
+from repvoice.parser.rules.common import REP_NOUNS, RIR_WORDS, RPE_AFTER, RPE_INTRO, label_spans
+from repvoice.parser.tokens import Token
+
+_SHORT_OF = frozenset({"shy", "short", "away"})
+
+
+def fix_short_of_failure(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "one rep shy of failure", "2 short of failure": the number is the reps in reserve, and
+    the set did not go to failure."""
+    words = [t.norm for t in tokens]
+    for i, word in enumerate(words):
+        said_failure = "failure" in words[i + 1 : i + 4]
+        if not (
+            (word in _SHORT_OF and (said_failure or i + 1 == len(words)))
+            or (word == "from" and words[i + 1 : i + 2] == ["failure"])
+        ):
+            continue
+        k = i - 1
+        if k >= 0 and words[k] in REP_NOUNS:
+            k -= 1
+        if k < 0:
+            return
+        value = tokens[k].value
+        if value is None or not 0 <= value <= 5:
+            return
+        fail_end = i + 1 + words[i + 1 : i + 4].index("failure") + 1 if said_failure else i + 1
+        for j in range(k, fail_end):
+            if out[j] in (FAIL, RPE, RIR, REPS) or j == k:
+                out[j] = "O"
+        out[k] = RIR
+        return
+
+
+#: Spoken and misheard forms of "RIR" said before its number ("are I are 2", "rear 2").
+_RIR_BEFORE = (("rir",), ("reserve",), ("r", "i", "r"), ("are", "i", "are"), ("rear",))
+
+#: Words before "N more" that make it reps left in reserve ("could have squeezed out 1 more").
+_COULD = frozenset({"could", "could've", "coulda", "had", "have", "maybe", "probably"})
+
+
+def fix_rir_cues(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "reps in reserve 2", "are I are to", "could have squeezed out one more": reps in
+    reserve said before the number, or as reps that were left."""
+    words = [t.norm for t in tokens]
+    n = len(tokens)
+    for i in range(1, n):
+        value = tokens[i].value
+        if value is None and words[i] in ("to", "too"):
+            value = 2.0  # "are I are to"
+        if value is None or not 0 <= value <= 6 or value % 1:
+            continue
+        cued = any(tuple(words[max(0, i - len(c)) : i]) == c for c in _RIR_BEFORE)
+        more = (
+            i + 1 < n
+            and words[i + 1] == "more"
+            and (i + 2 >= n or words[i + 2] not in UNIT_WORDS)
+            and bool(_COULD.intersection(words[max(0, i - 5) : i]))
+        )
+        if (cued or more) and out[i] not in (W, W_UP, W_DOWN):
+            if tokens[i].value is None:
+                continue  # a homophone has no value to decode; leave it
+            for k, label in enumerate(out):
+                if label in (RIR, RPE) and k != i:
+                    out[k] = "O"
+            out[i] = RIR
+            return
+
+
+_FAILED = frozenset({"failed", "missed", "ate", "lost", "couldn't", "didn't"})
+
+
+def fix_failed_rep(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "got 3 and failed the 4th", "couldn't get the tenth": the set went to failure; the
+    ordinal names the failed rep, not the reps done."""
+    words = [t.norm for t in tokens]
+    for i, tok in enumerate(tokens):
+        if tok.kind != "ordinal" or not _FAILED.intersection(words[max(0, i - 4) : i]):
+            continue
+        if out[i] != NOTE:
+            out[i] = "O"
+        if RPE not in out and RIR not in out and FAIL not in out:
+            out[i] = FAIL
+        return
+
+
+def fix_trailing_half(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "455 for 2, pause just below the knee, 7 and a half": with the load and reps said, a
+    half number of 5-10 left over is the RPE -- nothing else in a set comes in halves."""
+    if RPE in out or RIR in out or FAIL in out or W not in out or REPS not in out:
+        return
+    for i, tok in enumerate(tokens):
+        v = tok.value
+        if v is not None and out[i] in ("O", NOTE) and v % 1 == 0.5 and 5 <= v <= 10:
+            out[i] = RPE
+            return
+
+
+def fix_echoed_numbers(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "8 no 9 reps, yeah 9", "wait 4, 4 reps": a number said again to confirm it is not an
+    RPE or RIR unless words say so."""
+    for start, end in [*label_spans(out).get(RPE, []), *label_spans(out).get(RIR, [])]:
+        if end - start != 1 or tokens[start].value is None:
+            continue
+        before = {t.norm for t in tokens[max(0, start - 3) : start]}
+        after = {t.norm for t in tokens[end : end + 2]}
+        if before & (RPE_INTRO | RIR_WORDS) or after & (RPE_AFTER | RIR_WORDS):
+            continue
+        value = tokens[start].value
+        echoed = any(
+            k != start and tokens[k].value == value and out[k] in (REPS, W, "O")
+            for k in range(max(0, start - 6), min(len(tokens), start + 3))
+        )
+        if echoed:
+            out[start] = "O"
+
+
+def fix_uncued_rpe(tokens: Sequence[Token], out: list[str]) -> None:
+    """An RPE needs words that say so; a lone number the tagger called an RPE, in a set that
+    has no reps ("handstand push ups strict 8"), is the reps."""
+    if REPS in out or FAIL in out:
+        return
+    for start, end in label_spans(out).get(RPE, []):
+        before = {t.norm for t in tokens[max(0, start - 3) : start]}
+        after = {t.norm for t in tokens[end : end + 1]}
+        if not (before & RPE_INTRO or after & RPE_AFTER):
+            out[start:end] = [REPS] * (end - start)
+            return

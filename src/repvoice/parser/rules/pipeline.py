@@ -1,0 +1,223 @@
+"""`repair`: the rules of gym speech applied, in order, to the tagger's labels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from repvoice.parser.align import (
+    DUR,
+    NOTE,
+    REPS,
+    REST,
+    RIR,
+    RPE,
+    SETS,
+    TEMPO,
+    W_DOWN,
+    W_UP,
+    W,
+)
+from repvoice.parser.kind import ExerciseKind
+from repvoice.parser.lexicon import COUNT_WORDS
+from repvoice.parser.plates import find_plate_phrases
+from repvoice.parser.readings import tempo_of
+from repvoice.parser.rules.common import (
+    INDEX_WORDS,
+    MEASURES,
+    REP_COUNTS,
+    REP_NOUNS,
+    RPE_BEFORE,
+    SET_NOUNS,
+    SETTING_WORDS,
+    SETTINGS_AFTER,
+    SIDES,
+    TIME_WORDS,
+    pronoun,
+)
+from repvoice.parser.rules.counts import apply_corrections, fix_set_counts, unsaid_reps
+from repvoice.parser.rules.effort import (
+    fix_echoed_numbers,
+    fix_failed_rep,
+    fix_rir_cues,
+    fix_short_of_failure,
+    fix_trailing_half,
+    fix_uncued_rpe,
+)
+from repvoice.parser.rules.loads import (
+    fix_change_verbs,
+    fix_drop_sets,
+    fix_load_each,
+    fix_load_then_reps,
+    fix_misheard_hundreds,
+    fix_plates_named,
+    fix_same_weight,
+    fix_split_loads,
+    fix_two_counts,
+    fix_unit_after,
+    fix_unit_first,
+    fix_weight_changes,
+    slang_hundreds,
+)
+from repvoice.parser.rules.times import (
+    fix_bare_times,
+    fix_cardio_numbers,
+    fix_durations,
+    fix_rest_and_split_durations,
+    fix_split_times,
+)
+from repvoice.parser.tokens import Token
+
+
+def repair(
+    tokens: Sequence[Token],
+    labels: Sequence[str],
+    kind: ExerciseKind = ExerciseKind(),
+    exercise: tuple[int, int] | None = None,
+    *,
+    follow_up: bool = False,
+    context_weight: float | None = None,
+) -> list[str]:
+    """Fix tagger output that breaks rules of gym speech no training set can contradict.
+
+    - "level 8" is a machine setting (a note); a number after "tempo" is the tempo.
+    - A number said in seconds or minutes is a duration, never a load or reps; one said
+      before "reps" is the reps; one before a distance or calories ("20 cals") is a note.
+    - "that one", "the last one": "one" is a word there, not a number.
+    - A plate phrase ("just the bar"), a dumbbell pair ("the 80s") or a number after "plus"
+      is the load when nothing else is.
+    - A number of 1-10 straight after "rpe"/"@" is the RPE.
+    - With no reps tagged and nothing timed, the last unlabelled whole number of 1-100 that
+      measures nothing else ("24 inch", "level 8") is the reps: a logged set says its reps.
+    """
+    out = list(labels)
+    n = len(tokens)
+    ex_start, ex_end = exercise or (-1, -1)
+    for i, tok in enumerate(tokens):
+        if tok.value is None or ex_start <= i < ex_end:
+            continue
+        after = tokens[i + 1].norm if i + 1 < n else ""
+        before = tokens[i - 1].norm if i > 0 else ""
+        if after in TIME_WORDS and (out[i] in (W, REPS) or (out[i] == "O" and kind.timed)):
+            near = {t.norm for t in tokens[max(0, i - 3) : i + 4]}
+            out[i] = REST if near & {"rest", "rested", "resting", "break"} else DUR
+        elif after in REP_NOUNS and out[i] == W:
+            out[i] = REPS
+        elif (after in MEASURES or after in SETTINGS_AFTER) and out[i] != NOTE:
+            out[i] = out[i + 1] = NOTE
+        elif (
+            before in INDEX_WORDS
+            and tok.value <= 10
+            and out[i] in (REPS, W, SETS, RPE, RIR)
+            and after not in REP_NOUNS
+            and after not in ("for", "x")
+        ):
+            out[i] = "O"  # "round one", "set 3": which one, not how many
+        elif pronoun(tokens, i):
+            out[i] = "O"
+        elif (
+            after in ("each", "per")
+            and i + 2 < n
+            and tokens[i + 2].norm in SIDES
+            and out[i] in ("O", RPE, RIR, NOTE)
+        ):
+            out[i] = REPS  # "10 each side", "8 per leg": unilateral reps
+        elif (
+            i >= 2
+            and before == "of"
+            and tokens[i - 2].norm in SET_NOUNS
+            and out[i] != REPS
+            and after not in TIME_WORDS | MEASURES
+        ):
+            out[i] = REPS  # "4 sets of 8", even misheard as "4 sex of 8"
+    if W not in out and W_UP not in out and W_DOWN not in out:
+        for i, tok in enumerate(tokens):
+            if tok.value is None or ex_start <= i < ex_end:
+                continue
+            if out[i] not in ("O", NOTE):
+                continue
+            if tok.kind == "plural" or (i > 0 and tokens[i - 1].norm == "plus"):
+                out[i] = W  # "the 80s", "dips plus 45"; a note it headed keeps the rest
+                break
+    for i in range(1, n):
+        prev = tokens[i - 1].norm
+        if tokens[i].value is None or ex_start <= i - 1 < ex_end:
+            continue
+        if prev in SETTING_WORDS and out[i] in (RPE, RIR, REPS, W, "O"):
+            # "level 8" on a machine is a setting, kept as a note, never the RPE or reps
+            out[i - 1] = out[i] = NOTE
+        elif prev == "tempo" and out[i] != TEMPO and tempo_of(tokens[i : i + 1]):
+            out[i] = TEMPO
+    if kind.barbell and W not in out and W_UP not in out and W_DOWN not in out:
+        for i, tok in enumerate(tokens):
+            if slang_hundreds(tok) and out[i] == "O":
+                out[i] = W  # "squat two and a quarter for 8": 225 (see `decode`)
+                break
+    if (
+        (kind.barbell or kind.plate_loaded)
+        and W not in out
+        and W_UP not in out
+        and W_DOWN not in out
+    ):
+        for start, end, _ in find_plate_phrases(tokens):
+            if all(label in ("O", REPS) for label in out[start:end]):
+                # "just the bar", "two plates"; "three wheels" even when the count was
+                # taken for the reps
+                out[start:end] = [W] * (end - start)
+                break
+    for i in range(1, n):
+        value = tokens[i].value
+        prev = tokens[i - 1].norm
+        before2 = tokens[i - 2].norm if i >= 2 else ""
+        # "r p e 8", "are pee e 8", "are PE 8"
+        spoken_rpe = (prev in ("e", "pee") and before2 in ("p", "pee", "are", "r")) or (
+            prev in ("pe", "pay", "pea") and before2 in ("are", "r")
+        )
+        rpe_cue = prev in RPE_BEFORE or spoken_rpe
+        if value is not None and 1 <= value <= 10 and rpe_cue and out[i] in ("O", W, REPS, RIR):
+            out[i] = RPE
+    fix_rest_and_split_durations(tokens, out, ex_end)
+    if kind.cardio:
+        fix_cardio_numbers(tokens, out)
+    apply_corrections(tokens, out)
+    if follow_up:
+        fix_weight_changes(tokens, out)
+        if context_weight:
+            fix_change_verbs(tokens, out, context_weight)
+    if (kind.barbell or kind.plate_loaded) and exercise is not None:
+        fix_misheard_hundreds(tokens, out, exercise[1])
+    if kind.barbell:
+        fix_split_loads(tokens, out)
+    fix_load_each(tokens, out)
+    fix_load_then_reps(tokens, out)
+    fix_two_counts(tokens, out)
+    fix_short_of_failure(tokens, out)
+    fix_set_counts(tokens, out)
+    fix_unit_first(tokens, out)
+    fix_unit_after(tokens, out)
+    fix_rir_cues(tokens, out)
+    fix_failed_rep(tokens, out)
+    fix_echoed_numbers(tokens, out)
+    fix_uncued_rpe(tokens, out)
+    fix_trailing_half(tokens, out)
+    if kind.barbell or kind.plate_loaded:
+        fix_plates_named(tokens, out)
+    fix_same_weight(tokens, out)
+    fix_drop_sets(tokens, out)
+    for i, tok in enumerate(tokens):
+        if out[i] in (RPE, RIR) and tok.norm in REP_COUNTS:
+            out[i] = REPS  # "for a single, 1 in the tank": the count is the reps
+        if out[i] in (W, W_UP, W_DOWN):
+            if tok.value is None and tok.norm in COUNT_WORDS:
+                out[i] = REPS  # "for a triple" is three reps, never a load
+            elif kind.cardio and i + 1 < len(tokens) and tokens[i + 1].norm in ("k", "km"):
+                out[i] = out[i + 1] = NOTE  # "ran a 5k": a distance, kept as a note
+    fix_durations(tokens, out, kind)
+    if kind.counted_in_time:
+        fix_bare_times(tokens, out)
+    if kind.cardio:
+        fix_split_times(tokens, out)
+    if REPS not in out and DUR not in out and not kind.timed:
+        i = unsaid_reps(tokens, out, ex_start, ex_end)
+        if i is not None:
+            out[i] = REPS
+    return out
