@@ -306,6 +306,8 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
         ("squats 245 for 5 no sorry 235 for 5 forgot the tens", {"weight": 235, "reps": 5}),
         # a unit said before its number
         ("bayesian curls pounds 20 each arm for 12", {"weight": 20, "reps": 12}),
+        # one word never names a longer alias by a fuzzy match
+        ("walk 20 minutes", {"exercise_name": None}),
         # gym slang for loads
         ("deadlift three wheels for 5", {"weight": 315, "reps": 5}),
         ("squat two and a quarter for 8", {"weight": 225, "reps": 8}),

@@ -251,6 +251,8 @@ class ExerciseResolver:
                 if all(_kit(w.key, "") is not None for w in run[i:j]):
                     continue  # "same dumbbells": kit alone names no exercise
                 cand = self._fuzzy(run, i, j)
+                if cand is not None and j - i == 1 and len(_alias_words(cand.alias)) > 1:
+                    continue  # one word never names a longer alias: "walk" is no "hs walk"
                 if cand is not None and (best is None or cand[:2] > best[:2]):
                     best = cand
         return None if best is None else self._result(best, tokens, runs)

@@ -129,6 +129,17 @@ def fix_echoed_numbers(tokens: Sequence[Token], out: list[str]) -> None:
         )
         if echoed:
             out[start] = "O"
+    # "sorry 14, 14 reps": of a number said twice in a row, the one with words after it counts
+    for i in range(len(tokens) - 1):
+        a, b = tokens[i], tokens[i + 1]
+        if (
+            a.value is not None
+            and a.value == b.value
+            and a.kind == b.kind  # "the twenties, 20 reps" is a pair of 20s, then the reps
+            and out[i] not in ("O", out[i + 1])
+            and out[i + 1] != "O"
+        ):
+            out[i] = "O"
 
 
 def fix_uncued_rpe(tokens: Sequence[Token], out: list[str]) -> None:
