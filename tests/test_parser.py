@@ -93,6 +93,13 @@ def test_follow_ups_take_what_the_context_says(parser: Parser) -> None:
     assert parser.parse("plus five kilos three reps", squat).weight == 105
     # a new exercise named: its "plus 50" is its own load, not a change to the last set's
     assert parser.parse("dips plus 50 for 8", squat).weight == 50
+    # a bodyweight follow-up's bare number is the reps
+    pushups = Context(exercise_name="Push-Up", reps=12)
+    knees = parser.parse("another 10 on the knees", pushups)
+    assert (knees.weight, knees.reps) == (None, 10)
+    # a fuzzy single word does not override the context ("shaking" is no "skiing")
+    wall = parser.parse("again 2 minutes this time legs shaking", Context(exercise_name="Wall Sit"))
+    assert (wall.exercise_name, wall.duration_seconds) == ("Wall Sit", 120)
     # a sled is loaded: "add 50" changes its load
     sled = parser.parse("add 50", Context(exercise_name="Sled Push", weight=180))
     assert sled.weight == 230
@@ -306,6 +313,22 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
         ("squats 245 for 5 no sorry 235 for 5 forgot the tens", {"weight": 235, "reps": 5}),
         # a unit said before its number
         ("bayesian curls pounds 20 each arm for 12", {"weight": 20, "reps": 12}),
+        # assistance is no load; a drop after the set is a note; two loads, one with a unit
+        ("assisted pull up machine, 70 pounds of assistance, 8 reps", {"weight": None}),
+        ("DB lateral raises 25s for 15 then drop to the 15s for 10", {"weight": 25, "reps": 15}),
+        ("leg extensions 170 for 15 then dropped to 120 for 12", {"weight": 170, "reps": 15}),
+        ("rear delt flys 7 kg 15 one in the tank", {"weight": 7, "reps": 15, "rir": 1}),
+        # split hundreds on a machine and with a zero; "this one" is no hundred
+        ("bench breast 2 05 for 5", {"weight": 205, "reps": 5}),
+        ("leg press 4 50 for 10", {"weight": 450, "reps": 10}),
+        ("this one 20 kilos 8 reps", {"weight": 20, "reps": 8}),
+        # the exercise logged is the one before a superset; distances are notes
+        (
+            "skull crushers 80 for 12 superset with diamond push ups",
+            {"exercise_name": "EZ-Bar Skull Crusher", "weight": 80, "reps": 12},
+        ),
+        ("sled push four lengths 180 on the sled", {"weight": 180, "reps": None}),
+        ("curtsy lunges holding a 10 lb dumbbell 10 each leg", {"exercise_name": "Curtsy Lunge"}),
         # one word never names a longer alias by a fuzzy match
         ("walk 20 minutes", {"exercise_name": None}),
         # gym slang for loads

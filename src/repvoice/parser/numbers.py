@@ -109,6 +109,8 @@ _BLOCK_AFTER = frozenset(
 )  # fmt: skip
 #: Words after which the next number is not a load ("rpe eight ten" = 8, 10).
 _BLOCK_BEFORE = frozenset({"rpe", "rir", "round", "rounds", "number", "level", "tempo"})
+#: Words before "one" that make it a pronoun ("this one", "the last one").
+_POINTING = frozenset({"this", "that", "which", "another", "each", "every", "last", "next"})
 #: A number at least this big, just before, was the load; what follows is reps, RPE, ...
 _LOAD_SIZED = 100.0
 
@@ -388,6 +390,8 @@ def _colloquial_ok(toks: Sequence[Token], i: int, end: int, n: int, out: list[To
     if i > 0:
         if toks[i - 1].norm in _BLOCK_BEFORE:
             return False
+        if toks[i].norm == "one" and toks[i - 1].norm in _POINTING:
+            return False  # "this one 20 kilos": "one" is the exercise, not a hundred
         prev = out[-1] if out else None
         if prev is not None and prev.value is not None and prev.value >= _LOAD_SIZED:
             return False

@@ -59,7 +59,8 @@ def split_hundred(first: Token, second: Token, after: Sequence[Token] = ()) -> f
     homophone, before a whole number 10-99 -- unless it counts a pair ("two 35s", "2 20 kg
     dumbbells": `after` holds the tokens that follow)."""
     b = second.value
-    if b is None or not (10 <= b <= 99) or b != int(b) or second.kind == PLURAL:
+    zero_led = second.text[:1] == "0" and len(second.text) == 2  # "2 05" is 205
+    if b is None or not (10 <= b <= 99 or zero_led) or b != int(b) or second.kind == PLURAL:
         return None
     follow = [t.norm for t in after]
     if follow[:1] and (

@@ -52,6 +52,8 @@ MAX_ALIAS_WORDS = 7
 MAX_SPAN_WORDS = 5
 #: A fuzzy match scores the mean of its spelling and sound ratios (0-100) and must reach this.
 FUZZY_CUTOFF = 80.0
+#: A fuzzy match of a single word must reach this.
+ONE_WORD_CUTOFF = 85.0
 #: A fuzzy reading replaces an exact match only when it explains more words and scores this.
 EXTEND_CUTOFF = 85.0
 # Candidates are drawn from each ratio separately, at these floors.
@@ -229,6 +231,16 @@ class ExerciseResolver:
 
     def find(self, tokens: Sequence[Token]) -> Match | None:
         """The exercise named in `tokens` (from `spoken_numbers`), or None if none is."""
+        # "skull crushers 80 for 12 superset with diamond push ups": the set logged is the
+        # exercise named before the superset
+        cut = next((k for k, t in enumerate(tokens) if t.norm in _NEXT_EXERCISE and k > 0), None)
+        if cut is not None:
+            first = self._find(tokens[:cut])
+            if first is not None:
+                return first
+        return self._find(tokens)
+
+    def _find(self, tokens: Sequence[Token]) -> Match | None:
         runs = _runs(tokens)
         if not runs:
             return None
@@ -251,8 +263,13 @@ class ExerciseResolver:
                 if all(_kit(w.key, "") is not None for w in run[i:j]):
                     continue  # "same dumbbells": kit alone names no exercise
                 cand = self._fuzzy(run, i, j)
-                if cand is not None and j - i == 1 and len(_alias_words(cand.alias)) > 1:
-                    continue  # one word never names a longer alias: "walk" is no "hs walk"
+                if (
+                    cand is not None
+                    and j - i == 1
+                    and (len(_alias_words(cand.alias)) > 1 or cand.score < ONE_WORD_CUTOFF / 100)
+                ):
+                    continue  # one word never names a longer alias ("walk" is no "hs walk")
+                    # and needs a closer match ("shaking" is no "skiing")
                 if cand is not None and (best is None or cand[:2] > best[:2]):
                     best = cand
         return None if best is None else self._result(best, tokens, runs)
@@ -543,7 +560,7 @@ class ExerciseResolver:
         near = [
             e
             for e in self.catalog
-            if _has_equipment(e, said) and _base(e.name) < base and len(base - _base(e.name)) == 1
+            if _has_equipment(e, said) and _base(e.name) < base and base - _base(e.name) <= _PLAIN
         ]
         return near[0] if len(near) == 1 else None
 
@@ -767,6 +784,14 @@ def _kit(key: str, before: str) -> str | None:
     if key == "bar" and before in _BAR_KINDS:
         return _BAR_KINDS[before] or None
     return _EQUIPMENT.get(key)
+
+
+#: Words after which another exercise is named than the one logged.
+_NEXT_EXERCISE = frozenset({"superset", "supersetted", "followed", "paired"})
+
+#: Words an exercise name can lose and stay the same movement ("back squat" = "squat"; a
+#: "curtsy lunge" is no plain lunge).
+_PLAIN = frozenset({"back", "standing", "flat", "bent", "over", "regular", "sumo"})
 
 
 def _qualifier(word: str) -> str:

@@ -54,7 +54,7 @@ REP_NOUNS = frozenset("reps rep raps wraps rips repetitions".split())
 #: Distances and counts of something else ("20 cals", "500 meters"): kept as a note.
 MEASURES = frozenset(
     "cals cal calories calorie meters meter metres m yards yard miles mile km feet foot ft "
-    "steps floors laps inch inches cm centimetres centimeters percent %".split()
+    "steps floors laps inch inches cm centimetres centimeters percent % lengths length".split()
 )
 
 #: "10 each side", "8 per leg".

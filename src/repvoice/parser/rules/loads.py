@@ -18,7 +18,7 @@ from repvoice.parser.align import (
 from repvoice.parser.lexicon import UNIT_WORDS, unit_of
 from repvoice.parser.plates import plate_load
 from repvoice.parser.readings import split_hundred
-from repvoice.parser.rules.common import REP_NOUNS, SIDES, label_spans
+from repvoice.parser.rules.common import REP_NOUNS, SIDES, label_spans, pronoun
 from repvoice.parser.tokens import Token
 
 
@@ -83,6 +83,7 @@ def fix_split_loads(tokens: Sequence[Token], out: list[str]) -> None:
     for i in range(len(tokens) - 1):
         if (
             out[i] == "O"
+            and not pronoun(tokens, i)  # "this one 20 kilos"
             and out[i + 1] == W
             and (i + 2 >= len(tokens) or out[i + 2] != W)
             and tokens[i].value is not None
@@ -239,9 +240,54 @@ def fix_drop_sets(tokens: Sequence[Token], out: list[str]) -> None:
     note."""
     words = [t.norm for t in tokens]
     for i in range(len(words) - 1):
-        if words[i] in ("drop", "dropset") and (
-            words[i] == "dropset" or words[i + 1] in ("set", "sets")
-        ):
-            if W in out[:i] or REPS in out[:i]:
+        named = words[i] == "dropset" or (words[i] == "drop" and words[i + 1] in ("set", "sets"))
+        # "170 for 15 then dropped to 120 for 12": the drop follows the set it comes from
+        dropped = words[i] in _DROP_WORDS and words[i + 1] == "to" and "then" in words[i - 2 : i]
+        if named or dropped:
+            start = i - 1 if dropped and words[i - 1] == "then" else i
+            if dropped and W in out[:start] and REPS not in out[:start]:
+                # "25s for 15 then drop to the 15s": the count before the drop is the reps
+                count = next((k for k in range(start - 1, -1, -1) if tokens[k].value), None)
+                if count is not None and out[count] != W:
+                    out[count] = REPS
+            if W in out[:start] and REPS in out[:start]:
+                out[start:] = [NOTE if t.kind != "punct" else "O" for t in tokens[start:]]
+            elif named and (W in out[:i] or REPS in out[:i]):
                 out[i:] = [NOTE if t.kind != "punct" else "O" for t in tokens[i:]]
             return
+
+
+_DROP_WORDS = frozenset({"drop", "dropped", "dropping", "stripped"})
+_ASSIST = frozenset({"assistance", "assist", "assisted", "assisting"})
+
+
+def fix_two_loads(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "rear delt flys 7 kg 15": two loads and no reps, one with its unit: the other is the
+    reps. "70 pounds of assistance" is no load at all."""
+    n = len(tokens)
+    for i in range(n - 1):
+        if out[i] == W and _ASSIST & {t.norm for t in tokens[i + 1 : i + 4]}:
+            out[i] = NOTE  # an assisted machine's counterweight, noted, never a load
+    if REPS in out:
+        return
+    loads = [s for s, e in label_spans(out).get(W, []) if e - s == 1]
+    if len(loads) != 2:
+        return
+    with_unit = [i for i in loads if i + 1 < n and unit_of(tokens[i + 1].norm) is not None]
+    if len(with_unit) == 1:
+        other = next(i for i in loads if i not in with_unit)
+        value = tokens[other].value
+        if value is not None and value == int(value) and 1 <= value <= 100:
+            out[other] = REPS
+
+
+def fix_unloaded_follow_up(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "another 10 on the knees" after push-ups: with no load before, a bodyweight follow-up's
+    bare number is the reps, not a change of load."""
+    n = len(tokens)
+    for i, label in enumerate(out):
+        if label in (W_UP, W_DOWN, W) and (i + 1 >= n or unit_of(tokens[i + 1].norm) is None):
+            if REPS not in out:
+                out[i] = REPS
+            else:
+                out[i] = "O"

@@ -53,8 +53,10 @@ from repvoice.parser.rules.loads import (
     fix_same_weight,
     fix_split_loads,
     fix_two_counts,
+    fix_two_loads,
     fix_unit_after,
     fix_unit_first,
+    fix_unloaded_follow_up,
     fix_weight_changes,
     slang_hundreds,
 )
@@ -185,8 +187,11 @@ def repair(
             fix_change_verbs(tokens, out, context_weight)
     if (kind.barbell or kind.plate_loaded) and exercise is not None:
         fix_misheard_hundreds(tokens, out, exercise[1])
-    if kind.barbell:
+    if kind.barbell or kind.plate_loaded:
         fix_split_loads(tokens, out)
+    fix_two_loads(tokens, out)
+    if kind.unloaded and follow_up and not context_weight:
+        fix_unloaded_follow_up(tokens, out)
     fix_load_each(tokens, out)
     fix_load_then_reps(tokens, out)
     fix_two_counts(tokens, out)
