@@ -50,13 +50,16 @@ SPEECH_TARGETS = {"exercise": 0.98, "weight": 0.97, "reps": 0.99, "rpe": 0.985, 
 HONESTY = (
     "None of the hand-written sets was ever trained on. Development sets (1, 2, 3, 5, 6, 7, "
     "9, 10) were used for error analysis: the parser's rules were written to fix the general "
-    "gaps their misses showed, so their figures overstate how well it transfers. Two were "
+    "gaps their misses showed, so their figures overstate how well it transfers. Four were "
     "measured once before anyone looked at them: set 2 (150 utterances, commit 236501f) "
     "exercise 99.33%, weight 94.67%, reps 95.33%, RPE 98.00%, core 90.67%; set 3 (120, commit "
-    "353f5da) exercise 92.50%, weight 95.00%, reps 88.33%, RPE 97.50%, core 83.33%. Held-out "
-    "sets (4 and 8) have never been looked at: their misses are never listed. Set 4's "
-    "aggregate figures were seen after earlier changes, so it is slightly spent; set 8 was "
-    "written for the final measurement and is the honest estimate of transfer to new speech."
+    "353f5da) exercise 92.50%, weight 95.00%, reps 88.33%, RPE 97.50%, core 83.33%; set 9 "
+    "(200, commit a7f43e7) exercise 98.50%, weight 98.50%, reps 97.00%, RPE 100%, core "
+    "95.00%; set 10 (200, commit a7f43e7) exercise 97.50%, weight 97.00%, reps 98.50%, RPE "
+    "100%, core 94.00%. Held-out sets (4 and 8) have never been looked at: their misses are "
+    "never listed. Set 4's aggregate figures were seen after earlier changes, so it is "
+    "slightly spent; set 8 was written for the final measurement and is the honest estimate "
+    "of transfer to new speech."
 )
 #: The original fine-tuned gpt-4o-mini's published figures (its own test set, metric unknown).
 PUBLISHED: dict[str, float] = {"weight": 0.9557, "reps": 0.9974, "rpe": 0.9818}
