@@ -329,6 +329,9 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
         ),
         ("sled push four lengths 180 on the sled", {"weight": 180, "reps": None}),
         ("curtsy lunges holding a 10 lb dumbbell 10 each leg", {"exercise_name": "Curtsy Lunge"}),
+        # an RIR needs words that say so
+        ("the shoulder one with dumbbells 20s 10 reps", {"rir": None, "rpe": None, "reps": 10}),
+        ("squat 100 kg 5 reps RIR of 2", {"reps": 5, "rir": 2}),
         # one word never names a longer alias by a fuzzy match
         ("walk 20 minutes", {"exercise_name": None}),
         # gym slang for loads

@@ -49,7 +49,14 @@ def fix_short_of_failure(tokens: Sequence[Token], out: list[str]) -> None:
 
 
 #: Spoken and misheard forms of "RIR" said before its number ("are I are 2", "rear 2").
-_RIR_BEFORE = (("rir",), ("reserve",), ("r", "i", "r"), ("are", "i", "are"), ("rear",))
+_RIR_BEFORE = (
+    ("rir",),
+    ("rir", "of"),
+    ("reserve",),
+    ("r", "i", "r"),
+    ("are", "i", "are"),
+    ("rear",),
+)
 
 #: Words before "N more" that make it reps left in reserve ("could have squeezed out 1 more").
 _COULD = frozenset({"could", "could've", "coulda", "had", "have", "maybe", "probably"})
@@ -142,9 +149,20 @@ def fix_echoed_numbers(tokens: Sequence[Token], out: list[str]) -> None:
             out[i] = "O"
 
 
+#: Words near a number that say it counts reps in reserve.
+_RIR_CUES = frozenset(
+    "rir reserve tank left more shy short away from failure rear are i r table spare".split()
+)
+
+
 def fix_uncued_rpe(tokens: Sequence[Token], out: list[str]) -> None:
-    """An RPE needs words that say so; a lone number the tagger called an RPE, in a set that
-    has no reps ("handstand push ups strict 8"), is the reps."""
+    """RPE and RIR need words that say so. A lone number the tagger called an RPE, in a set that
+    has no reps ("handstand push ups strict 8"), is the reps; one it called an RIR with no RIR
+    words near ("the shoulder one with dumbbells") is nothing of the kind."""
+    for start, end in label_spans(out).get(RIR, []):
+        near = {t.norm for t in tokens[max(0, start - 3) : end + 4]}
+        if not near & _RIR_CUES:
+            out[start:end] = ["O"] * (end - start)
     if REPS in out or FAIL in out:
         return
     for start, end in label_spans(out).get(RPE, []):
