@@ -114,15 +114,22 @@ RIR_WORDS = frozenset({"rir", "reserve", "tank", "left", "more"})
 
 
 def pronoun(tokens: Sequence[Token], i: int) -> bool:
-    """ "one" in "that one", "the last one", "another one", "one more set" is a word, not a
-    count of reps."""
+    """ "one" in "that one", "the last one", "another one", "one more set", "the shoulder one
+    with dumbbells" is a word, not a count."""
     tok = tokens[i]
     if tok.value != 1 or tok.text.lower() != "one":
         return False
     before = tokens[i - 1].norm if i > 0 else ""
     after = [t.norm for t in tokens[i + 1 : i + 3]]
     one_more = after[:1] == ["more"] and (after[1:2] in ([], ["set"], ["at"], ["with"], [","]))
-    return before in _DETERMINERS or one_more
+    # "the <thing> one where/with/that": "one" stands for an exercise being described
+    described = (
+        i >= 2
+        and tokens[i - 2].norm in ("the", "that", "this")
+        and tokens[i - 1].value is None
+        and after[:1] in (["with"], ["where"], ["that"], ["for"], ["you"])
+    )
+    return before in _DETERMINERS or one_more or described
 
 
 def ratio(a: float, b: float) -> float:

@@ -149,20 +149,9 @@ def fix_echoed_numbers(tokens: Sequence[Token], out: list[str]) -> None:
             out[i] = "O"
 
 
-#: Words near a number that say it counts reps in reserve.
-_RIR_CUES = frozenset(
-    "rir reserve tank left more shy short away from failure rear are i r table spare".split()
-)
-
-
 def fix_uncued_rpe(tokens: Sequence[Token], out: list[str]) -> None:
-    """RPE and RIR need words that say so. A lone number the tagger called an RPE, in a set that
-    has no reps ("handstand push ups strict 8"), is the reps; one it called an RIR with no RIR
-    words near ("the shoulder one with dumbbells") is nothing of the kind."""
-    for start, end in label_spans(out).get(RIR, []):
-        near = {t.norm for t in tokens[max(0, start - 3) : end + 4]}
-        if not near & _RIR_CUES:
-            out[start:end] = ["O"] * (end - start)
+    """An RPE needs words that say so; a lone number the tagger called an RPE, in a set that
+    has no reps ("handstand push ups strict 8"), is the reps."""
     if REPS in out or FAIL in out:
         return
     for start, end in label_spans(out).get(RPE, []):
