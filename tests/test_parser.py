@@ -329,6 +329,10 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
         ),
         ("sled push four lengths 180 on the sled", {"weight": 180, "reps": None}),
         ("curtsy lunges holding a 10 lb dumbbell 10 each leg", {"exercise_name": "Curtsy Lunge"}),
+        # effort out of ten; reps done out of reps planned
+        ("bench 225 for 8 felt like an 8 out of 10", {"reps": 8, "rpe": 8}),
+        ("bench 225 for 8, 8/10", {"reps": 8, "rpe": 8}),
+        ("bench 225 got 8 out of 10 reps", {"reps": 8, "rpe": None}),
         # an RIR needs words that say so
         ("the shoulder one with dumbbells 20s 10 reps", {"rir": None, "rpe": None, "reps": 10}),
         ("squat 100 kg 5 reps RIR of 2", {"reps": 5, "rir": 2}),

@@ -119,6 +119,38 @@ def fix_trailing_half(tokens: Sequence[Token], out: list[str]) -> None:
             return
 
 
+def fix_out_of_ten(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "felt like an 8 out of 10", "8/10": an effort score out of ten is the RPE, and the ten
+    is the scale -- unless reps follow ("8 out of 10 reps")."""
+    words = [t.norm for t in tokens]
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        v = tok.value
+        if v is None or not 1 <= v <= 10:
+            continue
+        if words[i + 1 : i + 3] == ["out", "of"] and i + 3 < n and tokens[i + 3].value:
+            ten = i + 3
+        elif words[i + 1 : i + 3] == ["/", "10"]:
+            ten = i + 2
+        else:
+            continue
+        if ten + 1 < n and words[ten + 1] in REP_NOUNS:
+            # "got 8 out of 10 reps": 8 done of 10 planned
+            out[i], out[ten] = REPS, "O"
+            for k in range(n):
+                if out[k] == REPS and k != i:
+                    out[k] = "O"
+            return
+        if tokens[ten].value != 10:
+            continue
+        for k in range(n):
+            if out[k] in (RPE, RIR, FAIL):
+                out[k] = "O"
+        out[i + 1 : ten + 1] = ["O"] * (ten - i)
+        out[i] = RPE
+        return
+
+
 def fix_echoed_numbers(tokens: Sequence[Token], out: list[str]) -> None:
     """ "8 no 9 reps, yeah 9", "wait 4, 4 reps": a number said again to confirm it is not an
     RPE or RIR unless words say so."""

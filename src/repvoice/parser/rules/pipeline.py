@@ -38,6 +38,7 @@ from repvoice.parser.rules.counts import apply_corrections, fix_set_counts, unsa
 from repvoice.parser.rules.effort import (
     fix_echoed_numbers,
     fix_failed_rep,
+    fix_out_of_ten,
     fix_rir_cues,
     fix_short_of_failure,
     fix_trailing_half,
@@ -202,6 +203,7 @@ def repair(
     fix_rir_cues(tokens, out)
     fix_failed_rep(tokens, out)
     fix_echoed_numbers(tokens, out)
+    fix_out_of_ten(tokens, out)
     fix_uncued_rpe(tokens, out)
     fix_trailing_half(tokens, out)
     if kind.barbell or kind.plate_loaded:
