@@ -343,6 +343,9 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
         ("squat two and a quarter for 8", {"weight": 225, "reps": 8}),
         ("um a buck 35 for 10", {"weight": 135, "reps": 10}),
         ("dumbbell bench the hundreds for 6", {"weight": 100, "reps": 6}),
+        ("leg press 6 plates 10", {"weight": 540, "reps": 10}),
+        ("sled push 2 plates 20 yards", {"weight": 180, "reps": None}),
+        ("treadmill 3 miles 30 min incline 5", {"duration_seconds": 1800, "reps": None}),
         # plates on a plate-loaded machine have no bar
         ("leg press 4 plates a side for 12", {"weight": 360, "reps": 12}),
         # equipment beside an ambiguous alias picks the alternative

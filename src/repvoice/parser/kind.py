@@ -10,7 +10,7 @@ from repvoice.parser.features import unloaded
 
 _BARBELL_KIT = frozenset({"barbell", "smith_machine", "trap_bar", "ez_bar", "landmine"})
 
-#: Machines loaded with plates on both sides, whose load is counted in plates.
+#: Machines loaded with plates on both sides, whose load is counted in plates (as is a sled's).
 _PLATE_LOADED = ("Leg Press", "Hack Squat", "Pendulum Squat", "Belt Squat")
 
 #: Cardio whose bare number is a time ("treadmill 20"), unlike "row 2000" or "assault bike 20".
@@ -41,8 +41,10 @@ class ExerciseKind:
             barbell=exercise.equipment in _BARBELL_KIT,
             # a sled is pushed a distance but loaded like a lift
             cardio=exercise.category == "cardio" and "Sled" not in exercise.name,
-            plate_loaded=exercise.equipment == "machine"
-            and any(w in exercise.name for w in _PLATE_LOADED),
+            plate_loaded=(
+                exercise.equipment == "machine" and any(w in exercise.name for w in _PLATE_LOADED)
+            )
+            or "Sled" in exercise.name,
             counted_in_time=exercise.timed
             and (
                 any(w in exercise.name for w in _BY_THE_CLOCK)

@@ -16,7 +16,7 @@ from repvoice.parser.align import (
     W,
 )
 from repvoice.parser.lexicon import UNIT_WORDS, unit_of
-from repvoice.parser.plates import plate_load
+from repvoice.parser.plates import find_plate_phrases, plate_load
 from repvoice.parser.readings import split_hundred
 from repvoice.parser.rules.common import REP_NOUNS, SIDES, label_spans, pronoun
 from repvoice.parser.tokens import Token
@@ -121,6 +121,11 @@ def fix_load_then_reps(tokens: Sequence[Token], out: list[str]) -> None:
     if REPS in out:
         return
     for start, end in label_spans(out).get(W, []):
+        # "leg press 6 plates 10": a plate phrase, then the reps
+        phrase = next((e for s, e, _ in find_plate_phrases(tokens) if s == start and e < end), None)
+        if phrase is not None and all(tokens[k].value is not None for k in range(phrase, end)):
+            out[phrase:end] = [REPS] * (end - phrase)
+            return
         nums = [i for i in range(start, end) if tokens[i].value is not None]
         if len(nums) != 2 or nums[1] != end - 1:
             continue

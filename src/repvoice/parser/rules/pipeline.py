@@ -100,9 +100,11 @@ def repair(
             continue
         after = tokens[i + 1].norm if i + 1 < n else ""
         before = tokens[i - 1].norm if i > 0 else ""
-        if after in TIME_WORDS and (out[i] in (W, REPS) or (out[i] == "O" and kind.timed)):
+        if after in TIME_WORDS and (out[i] in (W, REPS) or (out[i] in ("O", NOTE) and kind.timed)):
             near = {t.norm for t in tokens[max(0, i - 3) : i + 4]}
             out[i] = REST if near & {"rest", "rested", "resting", "break"} else DUR
+            if out[i + 1] == NOTE:
+                out[i + 1] = out[i]  # the unit goes with its number, out of the note
         elif after in REP_NOUNS and out[i] == W:
             out[i] = REPS
         elif (after in MEASURES or after in SETTINGS_AFTER) and out[i] != NOTE:
