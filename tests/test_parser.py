@@ -333,6 +333,11 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
         ("bench 225 for 8 felt like an 8 out of 10", {"reps": 8, "rpe": 8}),
         ("bench 225 for 8, 8/10", {"reps": 8, "rpe": 8}),
         ("bench 225 got 8 out of 10 reps", {"reps": 8, "rpe": None}),
+        # a correction of an RPE keeps it an RPE; a set count's "x" blocks a merged hundred
+        ("quad extensions 80 for 20 reps at RPE 8 scratch that 9", {"reps": 20, "rpe": 9}),
+        ("cable flies 5x8 seventy five", {"sets": 5, "reps": 8, "weight": 75}),
+        ("two fifty six times", {"weight": 250, "reps": 6}),
+        ("leg extension 150 for 15, 1 second hold at the top", {"rir": None, "rpe": None}),
         # an RIR needs words that say so
         ("the shoulder one with dumbbells 20s 10 reps", {"rir": None, "rpe": None, "reps": 10}),
         ("squat 100 kg 5 reps RIR of 2", {"reps": 5, "rir": 2}),

@@ -108,7 +108,7 @@ _BLOCK_AFTER = frozenset(
      "minute", "minutes", "min", "mins", "percent", "%"}
 )  # fmt: skip
 #: Words after which the next number is not a load ("rpe eight ten" = 8, 10).
-_BLOCK_BEFORE = frozenset({"rpe", "rir", "round", "rounds", "number", "level", "tempo"})
+_BLOCK_BEFORE = frozenset({"rpe", "rir", "round", "rounds", "number", "level", "tempo", "x"})
 #: Words before "one" that make it a pronoun ("this one", "the last one").
 _POINTING = frozenset({"this", "that", "which", "another", "each", "every", "last", "next"})
 #: A number at least this big, just before, was the load; what follows is reps, RPE, ...
@@ -209,7 +209,7 @@ def _join_halves(out: list[Token], source: str | None) -> list[Token]:
 
 
 #: Words after which a number is a count of reps: it must be a plausible one.
-_COUNT_NOUNS = frozenset({"rep", "reps", "raps", "repetitions", "sets", "set"})
+_COUNT_NOUNS = frozenset({"rep", "reps", "raps", "repetitions", "sets", "set", "times"})
 
 
 _STARTERS |= frozenset(_HOMOPHONES)

@@ -15,7 +15,14 @@ from repvoice.parser.align import (
     W,
 )
 from repvoice.parser.lexicon import UNIT_WORDS
-from repvoice.parser.rules.common import REP_NOUNS, RIR_WORDS, RPE_AFTER, RPE_INTRO, label_spans
+from repvoice.parser.rules.common import (
+    CORRECTIONS,
+    REP_NOUNS,
+    RIR_WORDS,
+    RPE_AFTER,
+    RPE_INTRO,
+    label_spans,
+)
 from repvoice.parser.tokens import Token
 
 _SHORT_OF = frozenset({"shy", "short", "away"})
@@ -181,6 +188,10 @@ def fix_echoed_numbers(tokens: Sequence[Token], out: list[str]) -> None:
             out[i] = "O"
 
 
+_FIXES = CORRECTIONS | {"no"}
+_RPE_CUES = frozenset({"rpe", "@", "exertion", "rp", "pe", "pee"})
+
+
 def fix_uncued_rpe(tokens: Sequence[Token], out: list[str]) -> None:
     """An RPE needs words that say so; a lone number the tagger called an RPE, in a set that
     has no reps ("handstand push ups strict 8"), is the reps."""
@@ -189,6 +200,13 @@ def fix_uncued_rpe(tokens: Sequence[Token], out: list[str]) -> None:
     for start, end in label_spans(out).get(RPE, []):
         before = {t.norm for t in tokens[max(0, start - 3) : start]}
         after = {t.norm for t in tokens[end : end + 1]}
-        if not (before & RPE_INTRO or after & RPE_AFTER):
+        # "rpe 8 scratch that 9": a correction carries the cue of what it corrects
+        fix = next(
+            (k for k in range(start - 1, max(-1, start - 4), -1) if tokens[k].norm in _FIXES), None
+        )
+        corrects = fix is not None and bool(
+            {t.norm for t in tokens[max(0, fix - 4) : fix]} & _RPE_CUES
+        )
+        if not (before & RPE_INTRO or after & RPE_AFTER or corrects):
             out[start:end] = [REPS] * (end - start)
             return

@@ -105,8 +105,14 @@ def repair(
             out[i] = REST if near & {"rest", "rested", "resting", "break"} else DUR
             if out[i + 1] == NOTE:
                 out[i + 1] = out[i]  # the unit goes with its number, out of the note
-        elif after in REP_NOUNS and out[i] == W:
-            out[i] = REPS
+        elif after in TIME_WORDS and out[i] in (RPE, RIR):
+            out[i] = NOTE  # "1 second hold at the top": a time, never an effort
+        elif after in REP_NOUNS and out[i] in (W, "O"):
+            then = tokens[i + 2] if i + 2 < n else None
+            if then is not None and then.value and tok.value >= max(20, 3 * then.value):
+                out[i], out[i + 2] = W, REPS  # "squat 225 reps 8": the load, then "reps: 8"
+            else:
+                out[i] = REPS  # "20 reps", whatever the tagger said
         elif (after in MEASURES or after in SETTINGS_AFTER) and out[i] != NOTE:
             out[i] = out[i + 1] = NOTE
         elif (
@@ -157,6 +163,10 @@ def repair(
             if slang_hundreds(tok) and out[i] == "O":
                 out[i] = W  # "squat two and a quarter for 8": 225 (see `decode`)
                 break
+    for start, end, _ in find_plate_phrases(tokens):
+        # "2 wheels and a quarter": the tagger took part of the phrase; the load is all of it
+        if W in out[start:end] and not all(label == W for label in out[start:end]):
+            out[start:end] = [W] * (end - start)
     if (
         (kind.barbell or kind.plate_loaded)
         and W not in out
