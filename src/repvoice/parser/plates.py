@@ -62,6 +62,7 @@ _SETS = frozenset({"set", "sets", "round", "rounds"})
 #: Words for a 45 lb plate ("three wheels" = 315).
 _PLATE_NOUNS = {"plate": "plate", "plates": "plates", "wheel": "plate", "wheels": "plates"}
 _UNIT_WORDS = frozenset({"lb", "lbs", "pound", "pounds"})
+_ANY_UNIT = _UNIT_WORDS | {"kg", "kgs", "kilo", "kilos", "kilogram", "kilograms"}
 
 
 def plate_load(tokens: Sequence[Token], start: int, end: int) -> float | None:
@@ -118,9 +119,10 @@ def _read(toks: Sequence[Token], i: int, n: int) -> tuple[int, float, bool] | No
         return None
     # "<size> plate" names a single plate: "a 25 plate", "forty five pound plate".
     size = toks[j].value
-    if size is not None and size in _SIZES and toks[j].kind != "plural":
+    sized = size is not None and (size in _SIZES or toks[i].norm in _ARTICLES)
+    if sized and toks[j].kind != "plural":
         k = j + 1
-        if k < n and toks[k].norm in _UNIT_WORDS:
+        if k < n and toks[k].norm in _ANY_UNIT:
             k += 1
         if k < n and toks[k].norm == "plate" and (toks[i].norm in _ARTICLES or i == j):
             if i == j and size < 10:
@@ -198,7 +200,13 @@ def _rejected(toks: Sequence[Token], i: int, j: int, counted: bool, bare: bool) 
     # "plate loaded row", "a plate raise": an exercise name, not a load.
     first = toks[i]
     no_number = first.value is None
-    return bare and no_number and j < n and toks[j].norm in _EXERCISE_AFTER
+    if bare and no_number and j < n and toks[j].norm in _EXERCISE_AFTER:
+        return True
+    # "with a 20 plate", "a thirty kilograms plate": one plate of that size, not a bar with one
+    k = i - 1
+    if not counted and k >= 0 and toks[k].norm in _ANY_UNIT:
+        k -= 1
+    return not counted and k >= 0 and toks[k].value is not None
 
 
 def _side(toks: Sequence[Token], j: int, n: int) -> int:
