@@ -100,6 +100,8 @@ def test_follow_ups_take_what_the_context_says(parser: Parser) -> None:
     # a fuzzy single word does not override the context ("shaking" is no "skiing")
     wall = parser.parse("again 2 minutes this time legs shaking", Context(exercise_name="Wall Sit"))
     assert (wall.exercise_name, wall.duration_seconds) == ("Wall Sit", 120)
+    curl = Context(exercise_name="Lying Leg Curl", weight=20, weight_unit="kg", reps=10)
+    assert parser.parse("up to 32.5", curl).weight == 32.5
     # a sled is loaded: "add 50" changes its load
     sled = parser.parse("add 50", Context(exercise_name="Sled Push", weight=180))
     assert sled.weight == 230
@@ -338,6 +340,14 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
         ("cable flies 5x8 seventy five", {"sets": 5, "reps": 8, "weight": 75}),
         ("two fifty six times", {"weight": 250, "reps": 6}),
         ("leg extension 150 for 15, 1 second hold at the top", {"rir": None, "rpe": None}),
+        # a load before "x" and the reps; "up to" is a new load, not a change
+        ("machine laterals 12.5 x20 felt like a 7", {"weight": 12.5, "reps": 20, "rpe": 7}),
+        # a tempo said before the word; distances on a box are notes
+        (
+            "pec deck 160 for 12 three oh one two tempo 60 seconds rest",
+            {"weight": 160, "reps": 12, "tempo": "3012", "rest_seconds": 60},
+        ),
+        ("box jumps five onto the 75 centimetre box", {"reps": 5}),
         # an RIR needs words that say so
         ("the shoulder one with dumbbells 20s 10 reps", {"rir": None, "rpe": None, "reps": 10}),
         ("squat 100 kg 5 reps RIR of 2", {"reps": 5, "rir": 2}),

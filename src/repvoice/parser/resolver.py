@@ -543,7 +543,7 @@ class ExerciseResolver:
             return None
         base = _base(exercise.name)
         best: Exercise | None = None
-        for other in {e.id: e for w in near for e in self._by_word.get(w, ())}.values():
+        for other in {e.id: e for w in sorted(near) for e in self._by_word.get(w, ())}.values():
             words = _base(other.name)
             extra = words - base
             if words > base and extra <= near and (best is None or words > _base(best.name)):

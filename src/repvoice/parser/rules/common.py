@@ -54,7 +54,8 @@ REP_NOUNS = frozenset("reps rep raps wraps rips repetitions".split())
 #: Distances and counts of something else ("20 cals", "500 meters"): kept as a note.
 MEASURES = frozenset(
     "cals cal calories calorie meters meter metres m yards yard miles mile km feet foot ft "
-    "steps floors laps inch inches cm centimetres centimeters percent % lengths length".split()
+    "steps floors laps inch inches cm centimetres centimeters centimetre centimeter metre "
+    "percent % lengths length".split()
 )
 
 #: "10 each side", "8 per leg".
@@ -85,7 +86,8 @@ RPE_BEFORE = frozenset({"rpe", "@", "exertion", "rp"})
 NOT_REPS_AFTER = frozenset(
     "inch inches in meters meter metres m yards yard feet ft miles mile km k cals cal calories "
     "calorie percent % lbs lb pounds pound kg kgs kilos kilo seconds second secs sec minutes "
-    "minute mins min hours hour rpe rir x".split()
+    "minute mins min hours hour rpe rir x cm centimetre centimetres centimeter centimeters "
+    "metre".split()
 )
 
 #: Words before a number that make it something other than reps ("level 8", "rpe 9").

@@ -286,6 +286,31 @@ def fix_two_loads(tokens: Sequence[Token], out: list[str]) -> None:
             out[other] = REPS
 
 
+def fix_load_times_reps(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "laterals 12.5 x20": with no load tagged, a number before "x" and the reps is the load
+    when it cannot be a count of sets (a fraction, or 15 and up)."""
+    if W in out or W_UP in out or W_DOWN in out:
+        return
+    for i in range(len(tokens) - 2):
+        v = tokens[i].value
+        if (
+            v is not None
+            and out[i] == "O"
+            and tokens[i + 1].norm == "x"
+            and out[i + 2] == REPS
+            and (v % 1 or v >= 15)
+        ):
+            out[i] = W
+            return
+
+
+def fix_absolute_loads(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "up to 32.5", "drop to 185": a load said after "to" is the new load, not a change."""
+    for i in range(1, len(tokens)):
+        if out[i] in (W_UP, W_DOWN) and tokens[i - 1].norm == "to":
+            out[i] = W
+
+
 def fix_unloaded_follow_up(tokens: Sequence[Token], out: list[str]) -> None:
     """ "another 10 on the knees" after push-ups: with no load before, a bodyweight follow-up's
     bare number is the reps, not a change of load."""

@@ -45,10 +45,12 @@ from repvoice.parser.rules.effort import (
     fix_uncued_rpe,
 )
 from repvoice.parser.rules.loads import (
+    fix_absolute_loads,
     fix_change_verbs,
     fix_drop_sets,
     fix_load_each,
     fix_load_then_reps,
+    fix_load_times_reps,
     fix_misheard_hundreds,
     fix_plates_named,
     fix_same_weight,
@@ -100,7 +102,9 @@ def repair(
             continue
         after = tokens[i + 1].norm if i + 1 < n else ""
         before = tokens[i - 1].norm if i > 0 else ""
-        if after in TIME_WORDS and (out[i] in (W, REPS) or (out[i] in ("O", NOTE) and kind.timed)):
+        if after in TIME_WORDS and (
+            out[i] in (W, REPS, TEMPO) or (out[i] in ("O", NOTE) and kind.timed)
+        ):
             near = {t.norm for t in tokens[max(0, i - 3) : i + 4]}
             out[i] = REST if near & {"rest", "rested", "resting", "break"} else DUR
             if out[i + 1] == NOTE:
@@ -156,8 +160,14 @@ def repair(
         if prev in SETTING_WORDS and out[i] in (RPE, RIR, REPS, W, "O"):
             # "level 8" on a machine is a setting, kept as a note, never the RPE or reps
             out[i - 1] = out[i] = NOTE
-        elif prev == "tempo" and out[i] != TEMPO and tempo_of(tokens[i : i + 1]):
+        elif (
+            prev == "tempo"
+            and out[i] != TEMPO
+            and tempo_of(tokens[i : i + 1])
+            and (i + 1 >= n or tokens[i + 1].norm not in TIME_WORDS)  # "tempo, 60 seconds rest"
+        ):
             out[i] = TEMPO
+    _fix_tempo_before_word(tokens, out)
     if kind.barbell and W not in out and W_UP not in out and W_DOWN not in out:
         for i, tok in enumerate(tokens):
             if slang_hundreds(tok) and out[i] == "O":
@@ -203,6 +213,8 @@ def repair(
     if kind.barbell or kind.plate_loaded:
         fix_split_loads(tokens, out)
     fix_two_loads(tokens, out)
+    fix_load_times_reps(tokens, out)
+    fix_absolute_loads(tokens, out)
     if kind.unloaded and follow_up and not context_weight:
         fix_unloaded_follow_up(tokens, out)
     fix_load_each(tokens, out)
@@ -240,3 +252,24 @@ def repair(
         if i is not None:
             out[i] = REPS
     return out
+
+
+def _fix_tempo_before_word(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "three oh one two tempo": the numbers just before "tempo" are the tempo, however the
+    number reader grouped them (301, 2 -> 3012)."""
+    for t, tok in enumerate(tokens):
+        if tok.norm != "tempo" or t == 0 or TEMPO in out[:t]:
+            continue
+        best: int | None = None
+        start = t
+        # the shortest run of numbers before "tempo" that spells four digits (or three)
+        while start > 0 and t - start < 4 and tokens[start - 1].value is not None:
+            start -= 1
+            tempo = tempo_of(tokens[start:t])
+            if tempo is not None and len(tempo) == 4:
+                best = start
+                break
+            if tempo is not None and len(tempo) == 3 and best is None:
+                best = start
+        if best is not None and best < t - 1:
+            out[best:t] = [TEMPO] * (t - best)
