@@ -62,6 +62,8 @@ _SETS = frozenset({"set", "sets", "round", "rounds"})
 #: Words for a 45 lb plate ("three wheels" = 315).
 _PLATE_NOUNS = {"plate": "plate", "plates": "plates", "wheel": "plate", "wheels": "plates"}
 _UNIT_WORDS = frozenset({"lb", "lbs", "pound", "pounds"})
+#: Words at least one of which every plate phrase contains.
+_TRIGGERS = frozenset({"plate", "plates", "wheel", "wheels", "bar", "side", "sides", "aside"})
 _ANY_UNIT = _UNIT_WORDS | {"kg", "kgs", "kilo", "kilos", "kilogram", "kilograms"}
 
 
@@ -82,6 +84,8 @@ def plate_load(tokens: Sequence[Token], start: int, end: int) -> float | None:
 def find_plate_phrases(tokens: Sequence[Token]) -> list[tuple[int, int, float]]:
     """Every maximal plate phrase in an utterance as `(start, end, load_lbs)`, left to right."""
     out: list[tuple[int, int, float]] = []
+    if not any(t.norm in _TRIGGERS for t in tokens):
+        return out  # every phrase names a plate, the bar or a side; most utterances none
     n = len(tokens)
     i = 0
     while i < n:
