@@ -100,6 +100,9 @@ def test_follow_ups_take_what_the_context_says(parser: Parser) -> None:
     # a fuzzy single word does not override the context ("shaking" is no "skiing")
     wall = parser.parse("again 2 minutes this time legs shaking", Context(exercise_name="Wall Sit"))
     assert (wall.exercise_name, wall.duration_seconds) == ("Wall Sit", 120)
+    fly = Context(exercise_name="Machine Chest Fly", weight=160, weight_unit="lbs", reps=12)
+    burned = parser.parse("another set same weight burned out at 10", fly)
+    assert (burned.weight, burned.reps, burned.rpe) == (160, 10, None)
     curl = Context(exercise_name="Lying Leg Curl", weight=20, weight_unit="kg", reps=10)
     assert parser.parse("up to 32.5", curl).weight == 32.5
     # a sled is loaded: "add 50" changes its load
@@ -348,6 +351,9 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
             {"weight": 160, "reps": 12, "tempo": "3012", "rest_seconds": 60},
         ),
         ("box jumps five onto the 75 centimetre box", {"reps": 5}),
+        # a count said after a verb of doing; where a set stopped or was split
+        ("round one thrusters at 95 got all 21", {"weight": 95, "reps": 21}),
+        ("wall balls 20 pound ball 30 broke at 12", {"reps": 30}),
         # an RIR needs words that say so
         ("the shoulder one with dumbbells 20s 10 reps", {"rir": None, "rpe": None, "reps": 10}),
         ("squat 100 kg 5 reps RIR of 2", {"reps": 5, "rir": 2}),

@@ -91,7 +91,9 @@ NOT_REPS_AFTER = frozenset(
 )
 
 #: Words before a number that make it something other than reps ("level 8", "rpe 9").
-NOT_REPS_BEFORE = frozenset("level speed incline rpe rir @ tempo rest rested number".split())
+NOT_REPS_BEFORE = frozenset(
+    "level speed incline rpe rir @ tempo rest rested number round attempt try".split()
+)
 
 #: Words that introduce an RPE ("@ 8", "rpe 8", "at an 8", "felt like a 9", "was a 7").
 RPE_INTRO = frozenset(

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from repvoice.parser.align import (
-    DUR,
-    NOTE,
-    REPS,
-    SETS,
-)
+from repvoice.parser.align import DUR, NOTE, REPS, RIR, RPE, SETS, W
 from repvoice.parser.lexicon import COUNT_WORDS
 from repvoice.parser.numbers import homophone_candidates
 from repvoice.parser.rules.common import (
@@ -38,7 +33,9 @@ def unsaid_reps(tokens: Sequence[Token], out: list[str], ex_start: int, ex_end: 
             i == 0
             or out[i - 1] != NOTE
             or tokens[i - 1].norm in ("got", "did", "hit")
-            or i == n - 1  # "handstand push ups strict 8": a note word, then the count
+            # "handstand push ups strict 8": a note word, then the count ("broke at 12" is no
+            # count)
+            or (i == n - 1 and tokens[i - 1].norm != "at")
         )
         if not (out[i] == "O" or in_note):
             continue
@@ -66,6 +63,32 @@ def unsaid_reps(tokens: Sequence[Token], out: list[str], ex_start: int, ex_end: 
         ):
             return i
     return None
+
+
+#: "burned out at 10", "failed at 8": the count a set stopped at is its reps.
+_STOPPED = (("out", "at"), ("failed", "at"), ("died", "at"), ("stopped", "at"), ("gassed", "at"))
+#: "broke at 12", "broke it up at 15": where a set was split, kept as a note.
+_SPLIT = (("broke", "at"), ("broke", "up", "at"), ("broke", "it", "at"), ("split", "at"))
+
+
+def fix_stop_points(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "burned out at 10" is 10 reps, never RPE 10; "broke at 12" is where the set was split,
+    a note, never the reps."""
+    words = [t.norm for t in tokens]
+    for i, tok in enumerate(tokens):
+        if tok.value is None:
+            continue
+        if any(tuple(words[max(0, i - len(p)) : i]) == p for p in _STOPPED):
+            if out[i] in (RPE, RIR, "O", W):
+                for k in range(len(out)):
+                    if out[k] == REPS and k != i and tokens[k].value is not None:
+                        break
+                else:
+                    out[i] = REPS
+        else:
+            split = next((p for p in _SPLIT if tuple(words[max(0, i - len(p)) : i]) == p), None)
+            if split is not None:
+                out[i - len(split) : i + 1] = [NOTE] * (len(split) + 1)
 
 
 def fix_set_counts(tokens: Sequence[Token], out: list[str]) -> None:

@@ -263,6 +263,8 @@ def fix_drop_sets(tokens: Sequence[Token], out: list[str]) -> None:
 
 
 _DROP_WORDS = frozenset({"drop", "dropped", "dropping", "stripped"})
+#: Words before a number that make it a count of reps done ("got all 21", "did 12").
+_COUNT_CUES = frozenset({"got", "did", "hit", "for", "x", "times", "all", "managed"})
 _ASSIST = frozenset({"assistance", "assist", "assisted", "assisting"})
 
 
@@ -279,8 +281,14 @@ def fix_two_loads(tokens: Sequence[Token], out: list[str]) -> None:
     if len(loads) != 2:
         return
     with_unit = [i for i in loads if i + 1 < n and unit_of(tokens[i + 1].norm) is not None]
+    # "thrusters at 95 got all 21": the count is the one said after a verb of doing
+    counted = [i for i in loads if _COUNT_CUES & {t.norm for t in tokens[max(0, i - 2) : i]}]
+    other = None
     if len(with_unit) == 1:
         other = next(i for i in loads if i not in with_unit)
+    elif len(counted) == 1:
+        other = counted[0]
+    if other is not None:
         value = tokens[other].value
         if value is not None and value == int(value) and 1 <= value <= 100:
             out[other] = REPS

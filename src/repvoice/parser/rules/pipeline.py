@@ -34,7 +34,12 @@ from repvoice.parser.rules.common import (
     TIME_WORDS,
     pronoun,
 )
-from repvoice.parser.rules.counts import apply_corrections, fix_set_counts, unsaid_reps
+from repvoice.parser.rules.counts import (
+    apply_corrections,
+    fix_set_counts,
+    fix_stop_points,
+    unsaid_reps,
+)
 from repvoice.parser.rules.effort import (
     fix_echoed_numbers,
     fix_failed_rep,
@@ -212,6 +217,7 @@ def repair(
         fix_misheard_hundreds(tokens, out, exercise[1])
     if kind.barbell or kind.plate_loaded:
         fix_split_loads(tokens, out)
+    fix_stop_points(tokens, out)
     fix_two_loads(tokens, out)
     fix_load_times_reps(tokens, out)
     fix_absolute_loads(tokens, out)
