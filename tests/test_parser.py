@@ -354,6 +354,20 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
         # a count said after a verb of doing; where a set stopped or was split
         ("round one thrusters at 95 got all 21", {"weight": 95, "reps": 21}),
         ("wall balls 20 pound ball 30 broke at 12", {"reps": 30}),
+        # exercise words and ordinals hold no values; "single leg" is no count; "ones" no 1s
+        ("first bench press 135 pounds ten repetitions", {"reps": 10, "rpe": None, "rir": None}),
+        ("low to high cable fly 25 pounds 15", {"weight": 25, "reps": 15, "rir": None}),
+        ("leg press single leg 80 kilos 10", {"reps": 10, "rpe": None}),
+        ("leg extensions 200 for 12 double drop set", {"reps": 12}),
+        ("curls with the twelve and a half kilo ones 10 each arm", {"weight": 12.5, "reps": 10}),
+        # sets need set words; homophones before RPE and after "did"; a couple in the tank
+        ("weighted pull ups 15 kilo 4 RPE 9", {"reps": 4, "sets": None, "rpe": 9}),
+        ("bench 225 for 5 ate rpe", {"reps": 5, "rpe": 8}),
+        ("bar muscle ups I did for", {"reps": 4}),
+        ("bench 65 kg did 8 couple left in the tank", {"reps": 8, "rir": 2}),
+        ("hollow hold 30 seconds yeah nah more like 25", {"duration_seconds": 25, "reps": None}),
+        ("machine laterals 50 for 20 drop set to failure", {"reps": 20, "rpe": 10}),
+        ("face pools forty pounds on the cable fifteen reps", {"exercise_name": "Face Pull"}),
         # an RIR needs words that say so
         ("the shoulder one with dumbbells 20s 10 reps", {"rir": None, "rpe": None, "reps": 10}),
         ("squat 100 kg 5 reps RIR of 2", {"reps": 5, "rir": 2}),

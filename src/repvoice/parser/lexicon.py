@@ -26,6 +26,7 @@ COUNT_WORDS: dict[str, float] = {
     "dozen": 12.0,
     "once": 1.0,
     "twice": 2.0,
+    "couple": 2.0,
     "nothing": 0.0,
 }
 

@@ -90,6 +90,7 @@ def _plurals() -> dict[str, int]:
 
 
 _PLURALS = _plurals()
+del _PLURALS["ones"]  # "the twelve and a half kilo ones": a pronoun, never a pair of 1s
 _UNIT_PLURAL_TAILS = {w: v for w, v in _PLURALS.items() if 0 < v < 10}
 _ORDINALS = {**_UNIT_ORDINALS, **_OTHER_ORDINALS}
 _OH = frozenset({"oh", "o"})

@@ -83,6 +83,7 @@ _MISHEARD: dict[str, str] = {
     "school": "skull",
     "lunch": "lunge",
     "squad": "squat",
+    "pool": "pull",
     "dumbell": "dumbbell",
     "dumbel": "dumbbell",
 }

@@ -65,7 +65,7 @@ SIDES = frozenset({"side", "sides", "leg", "legs", "arm", "arms", "hand", "way",
 SET_NOUNS = frozenset({"sets", "set", "sex", "sits", "rounds"})
 
 #: Words that start a self-correction ("no wait", "scratch that", "sorry", "actually").
-CORRECTIONS = frozenset({"wait", "scratch", "sorry", "actually", "correction", "mean"})
+CORRECTIONS = frozenset({"wait", "scratch", "sorry", "actually", "correction", "mean", "nah"})
 
 #: Words after which "one" is a pronoun ("that one", "the last one").
 _DETERMINERS = frozenset("that this the last next each every another which first".split())

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from repvoice.parser.align import DUR, NOTE, REPS, RIR, RPE, SETS, W
-from repvoice.parser.lexicon import COUNT_WORDS
+from repvoice.parser.lexicon import COUNT_WORDS, unit_of
 from repvoice.parser.numbers import homophone_candidates
 from repvoice.parser.rules.common import (
     CORRECTIONS,
     NOT_REPS_AFTER,
     NOT_REPS_BEFORE,
     PLURAL_COUNTS,
+    label_spans,
     pronoun,
     ratio,
 )
@@ -52,8 +53,14 @@ def unsaid_reps(tokens: Sequence[Token], out: list[str], ex_start: int, ex_end: 
             continue
         return i
     for i in range(1, n):
-        after_count = tokens[i - 1].norm in ("for", "x", "times") or (
-            i == ex_end and tokens[i].norm == "ate"  # "pullups ate bodyweight"
+        after_count = (
+            tokens[i - 1].norm in ("for", "x", "times")
+            or (
+                tokens[i - 1].norm in ("did", "got", "hit") and i == n - 1  # "I did for"
+            )
+            or (
+                i == ex_end and tokens[i].norm == "ate"  # "pullups ate bodyweight"
+            )
         )
         if (
             after_count
@@ -69,6 +76,19 @@ def unsaid_reps(tokens: Sequence[Token], out: list[str], ex_start: int, ex_end: 
 _STOPPED = (("out", "at"), ("failed", "at"), ("died", "at"), ("stopped", "at"), ("gassed", "at"))
 #: "broke at 12", "broke it up at 15": where a set was split, kept as a note.
 _SPLIT = (("broke", "at"), ("broke", "up", "at"), ("broke", "it", "at"), ("split", "at"))
+
+
+def fix_uncued_sets(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "weighted pull ups 15 kilo 4 RPE 9": with no reps said, a count the tagger called the
+    sets, straight after the load and its unit, is the reps. (Other set words are learned:
+    "3 in the hole" may mean sets in the owner's data.)"""
+    if REPS in out:
+        return
+    for start, end in label_spans(out).get(SETS, []):
+        said_sets = end < len(tokens) and tokens[end].norm in ("sets", "set", "rounds")
+        if start >= 2 and unit_of(tokens[start - 1].norm) and out[start - 2] == W and not said_sets:
+            out[start:end] = [REPS] * (end - start)
+            return
 
 
 def fix_stop_points(tokens: Sequence[Token], out: list[str]) -> None:

@@ -78,6 +78,10 @@ def fix_rir_cues(tokens: Sequence[Token], out: list[str]) -> None:
         value = tokens[i].value
         if value is None and words[i] in ("to", "too"):
             value = 2.0  # "are I are to"
+        if words[i] == "couple" and {"left", "tank", "reserve"} & set(words[i + 1 : i + 5]):
+            # "couple left in the tank": two in reserve
+            out[i] = RIR
+            return
         if value is None or not 0 <= value <= 6 or value % 1:
             continue
         cued = any(tuple(words[max(0, i - len(c)) : i]) == c for c in _RIR_BEFORE)

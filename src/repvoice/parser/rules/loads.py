@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Sequence
 
 from repvoice.parser.align import (
+    FAIL,
     NOTE,
     REPS,
     RIR,
@@ -256,10 +257,19 @@ def fix_drop_sets(tokens: Sequence[Token], out: list[str]) -> None:
                 if count is not None and out[count] != W:
                     out[count] = REPS
             if W in out[:start] and REPS in out[:start]:
-                out[start:] = [NOTE if t.kind != "punct" else "O" for t in tokens[start:]]
+                out[start:] = _noted(tokens, out, start)
             elif named and (W in out[:i] or REPS in out[:i]):
-                out[i:] = [NOTE if t.kind != "punct" else "O" for t in tokens[i:]]
+                out[i:] = _noted(tokens, out, i)
             return
+
+
+def _noted(tokens: Sequence[Token], out: list[str], start: int) -> list[str]:
+    """Labels from `start` on as a note, keeping "to failure" (a drop set taken to failure
+    still failed)."""
+    return [
+        label if label == FAIL else (NOTE if t.kind != "punct" else "O")
+        for t, label in zip(tokens[start:], out[start:], strict=True)
+    ]
 
 
 _DROP_WORDS = frozenset({"drop", "dropped", "dropping", "stripped"})

@@ -19,6 +19,7 @@ from repvoice.parser.align import (
 )
 from repvoice.parser.kind import ExerciseKind
 from repvoice.parser.lexicon import COUNT_WORDS
+from repvoice.parser.numbers import homophone_candidates
 from repvoice.parser.plates import find_plate_phrases
 from repvoice.parser.readings import tempo_of
 from repvoice.parser.rules.common import (
@@ -38,6 +39,7 @@ from repvoice.parser.rules.counts import (
     apply_corrections,
     fix_set_counts,
     fix_stop_points,
+    fix_uncued_sets,
     unsaid_reps,
 )
 from repvoice.parser.rules.effort import (
@@ -102,6 +104,20 @@ def repair(
     out = list(labels)
     n = len(tokens)
     ex_start, ex_end = exercise or (-1, -1)
+    for i in range(max(0, ex_start), max(0, ex_end)):
+        out[i] = "O"  # the words of the exercise's name ("low to high cable fly") hold no value
+    for i, tok in enumerate(tokens):
+        if tok.kind == "ordinal" and out[i] not in ("O", NOTE):
+            out[i] = "O"  # "first bench press", "the 4th": which one, never how many
+        elif tok.norm in COUNT_WORDS and _qualifies(tokens, i) and out[i] != NOTE:
+            out[i] = "O"  # "single leg", "double drop set": a kind of set, not a count
+        elif (
+            tok.value is None
+            and homophone_candidates(tok)
+            and i + 1 < n
+            and tokens[i + 1].norm in ("rpe", "rir")
+        ):
+            out[i] = RPE if tokens[i + 1].norm == "rpe" else RIR  # "twenty ate RPE"
     for i, tok in enumerate(tokens):
         if tok.value is None or ex_start <= i < ex_end:
             continue
@@ -227,6 +243,7 @@ def repair(
     fix_load_then_reps(tokens, out)
     fix_two_counts(tokens, out)
     fix_short_of_failure(tokens, out)
+    fix_uncued_sets(tokens, out)
     fix_set_counts(tokens, out)
     fix_unit_first(tokens, out)
     fix_unit_after(tokens, out)
@@ -244,7 +261,7 @@ def repair(
         if out[i] in (RPE, RIR) and tok.norm in REP_COUNTS:
             out[i] = REPS  # "for a single, 1 in the tank": the count is the reps
         if out[i] in (W, W_UP, W_DOWN):
-            if tok.value is None and tok.norm in COUNT_WORDS:
+            if tok.value is None and tok.norm in COUNT_WORDS and not _qualifies(tokens, i):
                 out[i] = REPS  # "for a triple" is three reps, never a load
             elif kind.cardio and i + 1 < len(tokens) and tokens[i + 1].norm in ("k", "km"):
                 out[i] = out[i + 1] = NOTE  # "ran a 5k": a distance, kept as a note
@@ -279,3 +296,11 @@ def _fix_tempo_before_word(tokens: Sequence[Token], out: list[str]) -> None:
                 best = start
         if best is not None and best < t - 1:
             out[best:t] = [TEMPO] * (t - best)
+
+
+def _qualifies(tokens: Sequence[Token], i: int) -> bool:
+    """ "single leg", "double drop set": a count word naming a kind of set, not a count."""
+    return i + 1 < len(tokens) and tokens[i + 1].norm in _QUALIFIED
+
+
+_QUALIFIED = frozenset({"leg", "legs", "arm", "arms", "handed", "drop", "dropset", "kettlebell"})
