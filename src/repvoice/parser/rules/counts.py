@@ -95,6 +95,8 @@ def fix_stop_points(tokens: Sequence[Token], out: list[str]) -> None:
     """ "burned out at 10" is 10 reps, never RPE 10; "broke at 12" is where the set was split,
     a note, never the reps."""
     words = [t.norm for t in tokens]
+    if "at" not in words:
+        return  # every stop and split phrase ends in "at"
     for i, tok in enumerate(tokens):
         if tok.value is None:
             continue

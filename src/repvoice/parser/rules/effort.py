@@ -32,6 +32,8 @@ def fix_short_of_failure(tokens: Sequence[Token], out: list[str]) -> None:
     """ "one rep shy of failure", "2 short of failure": the number is the reps in reserve, and
     the set did not go to failure."""
     words = [t.norm for t in tokens]
+    if not _SHORT_OF.intersection(words) and "from" not in words:
+        return
     for i, word in enumerate(words):
         said_failure = "failure" in words[i + 1 : i + 4]
         if not (
@@ -73,6 +75,8 @@ def fix_rir_cues(tokens: Sequence[Token], out: list[str]) -> None:
     """ "reps in reserve 2", "are I are to", "could have squeezed out one more": reps in
     reserve said before the number, or as reps that were left."""
     words = [t.norm for t in tokens]
+    if not _RIR_TRIGGERS.intersection(words):
+        return
     n = len(tokens)
     for i in range(1, n):
         value = tokens[i].value
@@ -100,6 +104,9 @@ def fix_rir_cues(tokens: Sequence[Token], out: list[str]) -> None:
             out[i] = RIR
             return
 
+
+#: Words at least one of which every phrase `fix_rir_cues` reads contains.
+_RIR_TRIGGERS = frozenset({"rir", "reserve", "r", "are", "rear", "more", "couple"})
 
 _FAILED = frozenset({"failed", "missed", "ate", "lost", "couldn't", "didn't"})
 
@@ -134,6 +141,8 @@ def fix_out_of_ten(tokens: Sequence[Token], out: list[str]) -> None:
     """ "felt like an 8 out of 10", "8/10": an effort score out of ten is the RPE, and the ten
     is the scale -- unless reps follow ("8 out of 10 reps")."""
     words = [t.norm for t in tokens]
+    if "out" not in words and "/" not in words:
+        return
     n = len(tokens)
     for i, tok in enumerate(tokens):
         v = tok.value
