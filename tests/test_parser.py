@@ -368,6 +368,14 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
         ("hollow hold 30 seconds yeah nah more like 25", {"duration_seconds": 25, "reps": None}),
         ("machine laterals 50 for 20 drop set to failure", {"reps": 20, "rpe": 10}),
         ("face pools forty pounds on the cable fifteen reps", {"exercise_name": "Face Pull"}),
+        # counts of timed sets and intervals
+        ("wall sit 3 times 1 minute", {"sets": 3, "reps": None, "duration_seconds": 60}),
+        ("plank for 1 minute 3 sets", {"sets": 3, "duration_seconds": 60}),
+        ("sprints 6 x 100 meters", {"sets": 6, "reps": None}),
+        (
+            "assault bike 30 seconds on 30 off 10 rounds",
+            {"sets": 10, "duration_seconds": 30, "rest_seconds": 30},
+        ),
         # an RIR needs words that say so
         ("the shoulder one with dumbbells 20s 10 reps", {"rir": None, "rpe": None, "reps": 10}),
         ("squat 100 kg 5 reps RIR of 2", {"reps": 5, "rir": 2}),

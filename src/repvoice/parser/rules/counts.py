@@ -9,9 +9,11 @@ from repvoice.parser.lexicon import COUNT_WORDS, unit_of
 from repvoice.parser.numbers import homophone_candidates
 from repvoice.parser.rules.common import (
     CORRECTIONS,
+    MEASURES,
     NOT_REPS_AFTER,
     NOT_REPS_BEFORE,
     PLURAL_COUNTS,
+    TIME_WORDS,
     label_spans,
     pronoun,
     ratio,
@@ -129,8 +131,9 @@ def fix_set_counts(tokens: Sequence[Token], out: list[str]) -> None:
             out[i + 1] = REPS
         elif out[i] != SETS and (
             (after == "more" and words[i + 2 : i + 3] == ["sets"])
-            or (after in ("rounds", "sets") and words[i + 2 : i + 3] == ["of"])
+            or after in ("rounds", "sets")
             or (before == "x" and i >= 2 and out[i - 2] == DUR and out[i] in (REPS, "O"))
+            or (after in ("x", "times") and _timed_or_far(tokens, i + 2))
         ):
             out[i] = SETS
         elif (
@@ -139,6 +142,15 @@ def fix_set_counts(tokens: Sequence[Token], out: list[str]) -> None:
             and any(label == REPS for k, label in enumerate(out) if k != i)
         ):
             out[i] = NOTE if i > 0 and out[i - 1] == NOTE else "O"
+
+
+def _timed_or_far(tokens: Sequence[Token], k: int) -> bool:
+    """Whether `tokens[k]` is a number said in time or distance ("x 30 seconds", "x 500
+    meters"): what a set count multiplies in timed work."""
+    if k + 1 >= len(tokens) or tokens[k].value is None:
+        return False
+    unit = tokens[k + 1].norm
+    return unit in TIME_WORDS or unit in MEASURES
 
 
 def apply_corrections(tokens: Sequence[Token], out: list[str]) -> None:

@@ -74,6 +74,7 @@ from repvoice.parser.rules.times import (
     fix_bare_times,
     fix_cardio_numbers,
     fix_durations,
+    fix_intervals,
     fix_rest_and_split_durations,
     fix_split_times,
 )
@@ -222,6 +223,7 @@ def repair(
         if value is not None and 1 <= value <= 10 and rpe_cue and out[i] in ("O", W, REPS, RIR):
             out[i] = RPE
     fix_rest_and_split_durations(tokens, out, ex_end)
+    fix_intervals(tokens, out)
     if kind.cardio:
         fix_cardio_numbers(tokens, out)
     apply_corrections(tokens, out)

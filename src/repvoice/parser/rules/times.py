@@ -71,6 +71,19 @@ def fix_rest_and_split_durations(
             out[i] = out[i - 1]
 
 
+def fix_intervals(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "20 seconds on, 10 off": in intervals, the time off is the rest."""
+    words = [t.norm for t in tokens]
+    if "off" not in words or "on" not in words:
+        return
+    for i in range(1, len(tokens) - 1):
+        if words[i + 1] == "off" and tokens[i].value is not None and "on" in words[:i]:
+            out[i] = REST
+            if out[i + 1] == NOTE:
+                out[i + 1] = "O"
+            return
+
+
 def fix_cardio_numbers(tokens: Sequence[Token], out: list[str]) -> None:
     """Cardio is never loaded and has no RPE said as a bare number: "5k" and "another 500"
     are distances (notes), and a clock time is the duration."""
