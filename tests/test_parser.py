@@ -376,6 +376,13 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
             "assault bike 30 seconds on 30 off 10 rounds",
             {"sets": 10, "duration_seconds": 30, "rest_seconds": 30},
         ),
+        # feet placed are no distance; a count before a distance counts efforts
+        ("leg press 270 for 12 feet high and wide", {"weight": 270, "reps": 12}),
+        ("pike push ups 3 sets of 10 feet on the box", {"sets": 3, "reps": 10}),
+        ("six 30 metre sprints full rest between", {"reps": 6, "duration_seconds": None}),
+        ("walking lunges with the 15s 20 steps total", {"weight": 15, "reps": 20}),
+        # a fuzzy extension's added words must sound like what they stand for
+        ("right lad squats 140 kilos for 5", {"exercise_name": "Barbell Back Squat"}),
         # an RIR needs words that say so
         ("the shoulder one with dumbbells 20s 10 reps", {"rir": None, "rpe": None, "reps": 10}),
         ("squat 100 kg 5 reps RIR of 2", {"reps": 5, "rir": 2}),

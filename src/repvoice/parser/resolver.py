@@ -253,6 +253,7 @@ class ExerciseResolver:
                 better is not None
                 and not _only_equipment_added(run, i, n, better)
                 and _keeps_words(alias, better.alias)
+                and _added_words_match(run, i, n, better, alias)
             ):
                 return self._result(better, tokens, runs)
             score = MISHEARD_SCORE if misheard else 1.0
@@ -800,6 +801,23 @@ def _qualifier(word: str) -> str:
     return {"paused": "pause", "pauses": "pause", "kip": "kipping", "strict": "strict"}.get(
         word, word
     )
+
+
+#: How alike (0-100) the words a fuzzy extension adds must be to the words it explains them as.
+ADDED_WORDS_CUTOFF = 60.0
+
+
+def _added_words_match(run: list[_Item], i: int, n: int, cand: _Candidate, exact: str) -> bool:
+    """Whether the words a fuzzy extension adds sound like the alias words they stand for:
+    "goblin" for "goblet", never "lad" for "dead" in "right lad squats"."""
+    inside = {w.index for w in run[i : i + n]}
+    added = "".join(
+        w.key for w in run if cand.start <= w.index < cand.end and w.index not in inside
+    )
+    extra = "".join(w for w in _alias_words(cand.alias) if w not in set(_alias_words(exact)))
+    if not added or not extra:
+        return True
+    return fuzz.ratio(added, extra) >= ADDED_WORDS_CUTOFF
 
 
 def _keeps_words(exact: str, extended: str) -> bool:

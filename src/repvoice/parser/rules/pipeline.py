@@ -139,8 +139,23 @@ def repair(
                 out[i], out[i + 2] = W, REPS  # "squat 225 reps 8": the load, then "reps: 8"
             else:
                 out[i] = REPS  # "20 reps", whatever the tagger said
-        elif (after in MEASURES or after in SETTINGS_AFTER) and out[i] != NOTE:
+        elif (
+            (after in MEASURES or after in SETTINGS_AFTER)
+            and out[i] != NOTE
+            and not _feet_placed(tokens, i + 1)
+        ):
             out[i] = out[i + 1] = NOTE
+        elif (
+            i + 2 < n
+            and tokens[i + 1].value is not None
+            and tokens[i + 2].norm in MEASURES
+            and out[i] in (DUR, "O")
+            and REPS not in out
+            and tok.kind != "plural"
+            and tok.value == int(tok.value)
+            and 1 <= tok.value <= 20
+        ):
+            out[i] = REPS  # "six 30 metre sprints": a count of efforts over a distance
         elif (
             before in INDEX_WORDS
             and tok.value <= 10
@@ -163,7 +178,7 @@ def repair(
             and before == "of"
             and tokens[i - 2].norm in SET_NOUNS
             and out[i] != REPS
-            and after not in TIME_WORDS | MEASURES
+            and (after not in TIME_WORDS | MEASURES or _feet_placed(tokens, i + 1))
         ):
             out[i] = REPS  # "4 sets of 8", even misheard as "4 sex of 8"
     if W not in out and W_UP not in out and W_DOWN not in out:
@@ -306,3 +321,18 @@ def _qualifies(tokens: Sequence[Token], i: int) -> bool:
 
 
 _QUALIFIED = frozenset({"leg", "legs", "arm", "arms", "handed", "drop", "dropset", "kettlebell"})
+
+
+#: Words after "feet" that make them the lifter's feet, not a distance ("feet high and wide").
+_FOOT_PLACES = frozenset(
+    "high low wide narrow together apart close on up elevated flat forward back".split()
+)
+
+
+def _feet_placed(tokens: Sequence[Token], k: int) -> bool:
+    """Whether `tokens[k]` is "feet" placed somewhere rather than a distance in feet."""
+    return (
+        tokens[k].norm in ("feet", "foot")
+        and k + 1 < len(tokens)
+        and tokens[k + 1].norm in _FOOT_PLACES
+    )
