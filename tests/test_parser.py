@@ -383,6 +383,10 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
         ("walking lunges with the 15s 20 steps total", {"weight": 15, "reps": 20}),
         # a fuzzy extension's added words must sound like what they stand for
         ("right lad squats 140 kilos for 5", {"exercise_name": "Barbell Back Squat"}),
+        # a missed attempt is zero reps; the rest of a length is no count; "an incline of 5"
+        ("squat 500 missed it out of the hole", {"weight": 500, "reps": 0}),
+        ("broad jumps 5 best one about 2 metres 60", {"reps": 5}),
+        ("walked on the treadmill twenty minutes on an incline of five", {"reps": None}),
         # an RIR needs words that say so
         ("the shoulder one with dumbbells 20s 10 reps", {"rir": None, "rpe": None, "reps": 10}),
         ("squat 100 kg 5 reps RIR of 2", {"reps": 5, "rir": 2}),

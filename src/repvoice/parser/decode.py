@@ -187,6 +187,8 @@ def decode(
         reps, weight = f.pop("weight"), None
         f.pop("weight_unit", None)
         out.weight_source = None
+    if reps is None and _missed_attempt(tokens):
+        reps = 0.0  # "squat 500, missed it": no rep made, whatever the last set was
     if reps is None and follow_up and policy.copy_reps and context is not None:
         reps = context.reps
     f["reps"] = _whole(reps)
@@ -236,3 +238,12 @@ def decode(
         f["notes"] = ", ".join(p.strip(" ,.") for p in pieces if p.strip(" ,.")) or None
     out.fields = {k: v for k, v in f.items() if v is not None and _fits_schema(k, v)}
     return out
+
+
+def _missed_attempt(tokens: Sequence[Token]) -> bool:
+    """ "missed it", "missed", "missed it behind": an attempt that failed outright."""
+    words = [t.norm for t in tokens]
+    if "missed" not in words:
+        return False
+    k = words.index("missed")
+    return k + 1 == len(words) or words[k + 1] in ("it", "the", "that", ",")

@@ -38,7 +38,7 @@ def unsaid_reps(tokens: Sequence[Token], out: list[str], ex_start: int, ex_end: 
             or tokens[i - 1].norm in ("got", "did", "hit")
             # "handstand push ups strict 8": a note word, then the count ("broke at 12" is no
             # count)
-            or (i == n - 1 and tokens[i - 1].norm != "at")
+            or (i == n - 1 and tokens[i - 1].norm not in _NOT_A_COUNT_AFTER)
         )
         if not (out[i] == "O" or in_note):
             continue
@@ -78,6 +78,10 @@ def unsaid_reps(tokens: Sequence[Token], out: list[str], ex_start: int, ex_end: 
 _STOPPED = (("out", "at"), ("failed", "at"), ("died", "at"), ("stopped", "at"), ("gassed", "at"))
 #: "broke at 12", "broke it up at 15": where a set was split, kept as a note.
 _SPLIT = (("broke", "at"), ("broke", "up", "at"), ("broke", "it", "at"), ("split", "at"))
+
+
+#: Words after which a last number is no count: "broke at 12", "2 metres 60".
+_NOT_A_COUNT_AFTER = frozenset({"at", "metres", "meters", "metre", "meter", "m", "feet", "ft"})
 
 
 def fix_uncued_sets(tokens: Sequence[Token], out: list[str]) -> None:

@@ -146,6 +146,14 @@ def repair(
         ):
             out[i] = out[i + 1] = NOTE
         elif (
+            before in _LENGTHS
+            and i >= 2
+            and tokens[i - 2].value is not None
+            and out[i] != NOTE
+            and tok.value < 100
+        ):
+            out[i] = NOTE  # "2 metres 60", "6 feet 2": the rest of a length, not a count
+        elif (
             i + 2 < n
             and tokens[i + 1].value is not None
             and tokens[i + 2].norm in MEASURES
@@ -194,9 +202,14 @@ def repair(
         prev = tokens[i - 1].norm
         if tokens[i].value is None or ex_start <= i - 1 < ex_end:
             continue
-        if prev in SETTING_WORDS and out[i] in (RPE, RIR, REPS, W, "O"):
+        setting = prev in SETTING_WORDS or (
+            prev == "of" and i >= 2 and tokens[i - 2].norm in SETTING_WORDS | {"incline"}
+        )  # "level 8", "an incline of five"
+        if setting and out[i] in (RPE, RIR, REPS, W, "O"):
             # "level 8" on a machine is a setting, kept as a note, never the RPE or reps
             out[i - 1] = out[i] = NOTE
+            if prev == "of":
+                out[i - 2] = NOTE
         elif (
             prev == "tempo"
             and out[i] != TEMPO
@@ -336,3 +349,7 @@ def _feet_placed(tokens: Sequence[Token], k: int) -> bool:
         and k + 1 < len(tokens)
         and tokens[k + 1].norm in _FOOT_PLACES
     )
+
+
+#: Lengths whose next number continues them ("2 metres 60").
+_LENGTHS = frozenset({"metres", "meters", "metre", "meter", "m", "feet", "foot", "ft"})
