@@ -92,6 +92,11 @@ def repair(
 ) -> list[str]:
     """Fix tagger output that breaks rules of gym speech no training set can contradict.
 
+    The general rules live here, in order; the topic rules they call live in `loads`,
+    `effort`, `counts` and `times`:
+
+    - The exercise's own words, ordinals ("first") and kinds of set ("single leg") hold no
+      value; a homophone before "rpe" ("ate rpe") is the RPE.
     - "level 8" is a machine setting (a note); a number after "tempo" is the tempo.
     - A number said in seconds or minutes is a duration, never a load or reps; one said
       before "reps" is the reps; one before a distance or calories ("20 cals") is a note.
