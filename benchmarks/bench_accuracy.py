@@ -38,9 +38,9 @@ SECTION = "Local parser: accuracy"
 MISSES_SHOWN = 10
 BUNDLED = "bundled test split"
 #: Hand-written sets nobody has looked at; only aggregates are ever reported.
-HELD_OUT = frozenset({4, 8, 12, 13})
+HELD_OUT = frozenset({4, 8, 12, 13, 15})
 #: The set kept for the final measurement, run once at the end of the work.
-FINAL = 13
+FINAL = 15
 
 #: Minimum accuracy per field: the bundled split's own, and one bar for all hand-written speech.
 BUNDLED_TARGETS = {"exercise": 0.99, "weight": 0.995, "weight_unit": 0.995, "reps": 0.995,
@@ -58,13 +58,14 @@ HONESTY = (
     "95.00%; set 10 (200, commit a7f43e7) exercise 97.50%, weight 97.00%, reps 98.50%, RPE "
     "100%, core 94.00%; set 11 (200, commit 9211860) exercise 98.50%, weight 99.50%, reps "
     "97.00%, RPE 97.50%, core 93.00%; set 14 (200, commit 528bbaa) exercise 99.00%, weight "
-    "100%, reps 98.00%, RPE 100%, core 97.00%. Held-out sets (4, 8, 12 and 13) have never "
-    "been looked at: their misses are never listed. Sets 4, 8 and 12 had their aggregate "
-    "figures seen before later changes (set 8 at commit 3aa7e24: exercise 99.00%, weight "
-    "99.00%, reps 98.00%, RPE 100%, core 96.00%; set 12 at commit 160b74f: exercise 99.00%, "
-    "weight 99.00%, reps 97.50%, RPE 99.50%, core 96.50%), so they are slightly spent; set 13 "
-    "was written for the final measurement and is the honest estimate of transfer to new "
-    "speech."
+    "100%, reps 98.00%, RPE 100%, core 97.00%. Held-out sets (4, 8, 12, 13 and 15) have never "
+    "been looked at: their misses are never listed. Sets 4, 8, 12 and 13 had their "
+    "aggregate figures seen before later changes (set 8 at commit 3aa7e24: exercise 99.00%, "
+    "weight 99.00%, reps 98.00%, RPE 100%, core 96.00%; set 12 at commit 160b74f: exercise "
+    "99.00%, weight 99.00%, reps 97.50%, RPE 99.50%, core 96.50%; set 13 at commit 7b5b958: "
+    "exercise 99.50%, weight 100%, reps 98.50%, RPE 99.50%, core 98.00%), so they are "
+    "slightly spent; set 15 was written for the final measurement and is the honest estimate "
+    "of transfer to new speech."
 )
 #: The original fine-tuned gpt-4o-mini's published figures (its own test set, metric unknown).
 PUBLISHED: dict[str, float] = {"weight": 0.9557, "reps": 0.9974, "rpe": 0.9818}
