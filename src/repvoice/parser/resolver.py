@@ -283,7 +283,7 @@ class ExerciseResolver:
     @property
     def exercises(self) -> dict[str, Exercise]:
         """Every exercise the resolver can answer, by id (owner ids replace adopted ones)."""
-        return {i: e for i, e in self._exercises.items() if i not in self._remap}
+        return self._public
 
     def learn(
         self, examples: Iterable[TrainingExample | tuple[str, str | None, str | None]]
@@ -380,6 +380,8 @@ class ExerciseResolver:
             if len(words) >= 2:
                 unordered.setdefault("|".join(sorted(words)), alias)
         self._unordered = unordered
+        self._unordered_vocab = frozenset(w for key in unordered for w in key.split("|"))
+        self._public = {i: e for i, e in self._exercises.items() if i not in self._remap}
         self._max_words = min(max_words, MAX_ALIAS_WORDS)
         self._max_key = max((len(k) for k in exact), default=0)
         variants: dict[frozenset[str], list[Exercise]] = defaultdict(list)
@@ -423,12 +425,15 @@ class ExerciseResolver:
                         best_n = n
                         best = (run, i, n, exact[acc], any(w.misheard for w in words))
         # an alias said in another word order, longer than any exact match
+        vocab = self._unordered_vocab
         for run in runs:
             size = len(run)
             for i in range(size):
+                if run[i].key not in vocab:
+                    continue  # no multi-word alias has this word, in any order
                 for n in range(max(best_n + 1, 2), min(self._max_words, size - i) + 1):
                     words = run[i : i + n]
-                    if any(w.number for w in words):
+                    if words[-1].number or words[-1].key not in vocab:
                         break
                     alias = self._unordered.get("|".join(sorted(w.key for w in words)))
                     if alias is not None and not all(w.stop for w in words):
