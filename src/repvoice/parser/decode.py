@@ -28,9 +28,9 @@ from repvoice.parser.align import (
 )
 from repvoice.parser.kind import ExerciseKind
 from repvoice.parser.lexicon import KG_WORDS
-from repvoice.parser.plates import plate_load
+from repvoice.parser.plates import BAR_LBS, plate_load
 from repvoice.parser.readings import span_seconds, span_value, tempo_of
-from repvoice.parser.rules.common import BAR_LBS, label_spans, load_cue, unit_near
+from repvoice.parser.rules.common import label_spans, load_cue, unit_near
 from repvoice.parser.rules.loads import slang_hundreds
 from repvoice.parser.rules.pipeline import repair
 from repvoice.parser.rules.times import bare_minutes

@@ -7,9 +7,6 @@ from collections.abc import Sequence
 from repvoice.parser.lexicon import unit_of
 from repvoice.parser.tokens import Token
 
-#: The bar a plate phrase counts, absent on a plate-loaded machine.
-BAR_LBS = 45.0
-
 
 def label_spans(labels: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
     """Runs of the same label (other than O), in order."""
@@ -27,6 +24,7 @@ def label_spans(labels: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
 
 
 def unit_near(tokens: Sequence[Token], start: int, end: int) -> str | None:
+    """ "kg" or "lbs" said just after the span `tokens[start:end]` (or just before it)."""
     for k in (*range(end, min(end + 2, len(tokens))), start - 1):
         if 0 <= k < len(tokens):
             unit = unit_of(tokens[k].norm)
