@@ -1,14 +1,17 @@
 """Checks every hand-written evaluation set must pass: format, real catalogue ids, the label
 conventions, and no text shared with any other data file. Each set's own test module calls
-these and adds the counts of what that set covers."""
+these (sets 4 on through `SetChecks`) and adds the counts of what that set covers."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
+from typing import ClassVar
 
 from repvoice.catalog import Catalog
+from repvoice.data.bundled import default_test_path, default_train_path
 from repvoice.data.dedupe import user_text
 from repvoice.data.formats.openai import check_openai
 from repvoice.data.jsonl import JsonlReader, read_records
@@ -23,6 +26,8 @@ INFERENCE_PROMPT = (
     "Parse the voice transcript into structured exercise data."
 )
 CONTEXT_KEYS = {"current_exercise_id", "last_weight", "last_reps", "last_weight_unit"}
+#: Side words a unilateral set's notes must repeat.
+UNILATERAL = ("each side", "each arm", "each leg")
 
 
 def norm(text: str) -> str:
@@ -34,6 +39,7 @@ def context_of(record: dict) -> str:
     return record["messages"][0]["content"].partition(CONTEXT_SEPARATOR)[2]
 
 
+@cache
 def load(path: Path) -> tuple[list[dict], list[WorkoutSet]]:
     records = [r for _, r in read_records(path)]
     return records, [parse_workout_json(r["messages"][2]["content"]) for r in records]
@@ -95,9 +101,78 @@ def check_follow_ups(records: list[dict], labels: list[WorkoutSet], *, unit: boo
                 assert label.weight_unit == raw["last_weight_unit"]
 
 
+@cache
+def _user_texts(path: Path) -> tuple[str, ...]:
+    # every set compares itself with the same files: read each once per process
+    return tuple(norm(user_text(r)) for _, r in read_records(path))
+
+
 def check_no_shared_text(records: list[dict], others: Iterable[Path]) -> None:
     """No transcript of this set appears in another file (counted, never printed)."""
     mine = {norm(user_text(r)) for r in records}
     for path in others:
-        shared = sum(norm(user_text(r)) in mine for _, r in read_records(path))
+        shared = sum(text in mine for text in _user_texts(path))
         assert shared == 0, f"{path.name} shares {shared} user texts"
+
+
+def check_no_exercise_confidence(labels: list[WorkoutSet]) -> None:
+    """A line that names no exercise (and has no context) answers with confidence 0.4."""
+    for label in labels:
+        if label.exercise_id is None:
+            assert label.confidence == 0.4
+
+
+class SetChecks:
+    """The checks every hand-written set from the fourth on shares. A set's module subclasses
+    this as `TestSetN`, says what differs, and adds what that set covers."""
+
+    path: ClassVar[Path]
+    count: ClassVar[int]
+    #: How many other hand-written sets must be there to compare against.
+    min_other_sets: ClassVar[int] = 1
+    #: Words that say a set went to failure (RPE 10, RIR 0), and phrases that say it did not.
+    failure_words: ClassVar[tuple[str, ...]] = ("failure",)
+    failure_unless: ClassVar[tuple[str, ...]] = ()
+    #: How many lines, at least, say failure (0: no count is checked).
+    min_failures: ClassVar[int] = 0
+    unilateral: ClassVar[tuple[str, ...]] = UNILATERAL
+
+    @property
+    def records(self) -> list[dict]:
+        return load(self.path)[0]
+
+    @property
+    def labels(self) -> list[WorkoutSet]:
+        return load(self.path)[1]
+
+    @property
+    def users(self) -> list[str]:
+        return [norm(user_text(r)) for r in self.records]
+
+    def test_every_line_is_a_chat_record(self) -> None:
+        check_lines(self.path, self.count)
+
+    def test_format_labels_and_follow_ups(self) -> None:
+        check_format(self.records)
+        check_conventions(self.records, self.labels, exercise_or_context=True)
+        check_follow_ups(self.records, self.labels, unit=True)
+
+    def test_failure_is_rpe_ten(self) -> None:
+        said = 0
+        for user, label in zip(self.users, self.labels, strict=True):
+            failed = any(w in user for w in self.failure_words)
+            if failed and not any(u in user for u in self.failure_unless):
+                said += 1
+                assert (label.rpe, label.rir) == (10, 0)
+        if self.min_failures:
+            assert said >= self.min_failures
+
+    def test_unilateral_sets_say_so_in_notes(self) -> None:
+        for user, label in zip(self.users, self.labels, strict=True):
+            for phrase in (u for u in self.unilateral if u in user):
+                assert label.notes is not None and phrase in label.notes
+
+    def test_shares_no_text_with_other_data(self) -> None:
+        others = sorted(p for p in DATA.glob("handwritten_eval*.jsonl") if p != self.path)
+        assert len(others) >= self.min_other_sets
+        check_no_shared_text(self.records, (default_train_path(), default_test_path(), *others))

@@ -8,25 +8,15 @@ aggregate figures are ever reported.
 
 from __future__ import annotations
 
-import pytest
-
 from handwritten_checks import (
     DATA,
-    check_conventions,
-    check_follow_ups,
-    check_format,
-    check_lines,
-    check_no_shared_text,
+    UNILATERAL,
+    SetChecks,
     context_of,
-    load,
     norm,
 )
-from repvoice.data.bundled import default_test_path, default_train_path
 from repvoice.data.dedupe import user_text
-from repvoice.schema import WorkoutSet
 
-EVAL = DATA / "handwritten_eval_7.jsonl"
-UNILATERAL = ("each side", "each arm", "each leg")
 #: Plate and money slang for a load ("three wheels", "a buck eighty five", "a dime a side").
 ODD_NUMBERS = (
     "buck",
@@ -53,74 +43,38 @@ CORRECTIONS = (
 )
 
 
-@pytest.fixture(scope="module")
-def data() -> tuple[list[dict], list[WorkoutSet]]:
-    return load(EVAL)
+class TestSet7(SetChecks):
+    path = DATA / "handwritten_eval_7.jsonl"
+    count = 200
+    min_other_sets = 1
 
+    def test_plates_a_side_are_barbell_totals(self) -> None:
+        records = self.records
+        labels = self.labels
+        for record, label in zip(records, labels, strict=True):
+            if " a side" in norm(user_text(record)) and label.weight is not None:
+                assert label.weight_unit == "lbs" and label.weight > 45 and label.weight % 5 == 0
 
-@pytest.fixture(scope="module")
-def records(data: tuple[list[dict], list[WorkoutSet]]) -> list[dict]:
-    return data[0]
-
-
-@pytest.fixture(scope="module")
-def labels(data: tuple[list[dict], list[WorkoutSet]]) -> list[WorkoutSet]:
-    return data[1]
-
-
-def test_every_line_is_a_chat_record() -> None:
-    check_lines(EVAL, 200)
-
-
-def test_format_labels_and_follow_ups(records: list[dict], labels: list[WorkoutSet]) -> None:
-    check_format(records)
-    check_conventions(records, labels, exercise_or_context=True)
-    check_follow_ups(records, labels, unit=True)
-
-
-def test_failure_is_rpe_ten(records: list[dict], labels: list[WorkoutSet]) -> None:
-    for record, label in zip(records, labels, strict=True):
-        if "failure" in norm(user_text(record)):
-            assert (label.rpe, label.rir) == (10, 0)
-
-
-def test_unilateral_sets_say_so_in_notes(records: list[dict], labels: list[WorkoutSet]) -> None:
-    for record, label in zip(records, labels, strict=True):
-        for phrase in (u for u in UNILATERAL if u in norm(user_text(record))):
-            assert label.notes is not None and phrase in label.notes
-
-
-def test_plates_a_side_are_barbell_totals(records: list[dict], labels: list[WorkoutSet]) -> None:
-    # "a dime and a nickel a side" is a 45 lb bar plus both sides: a whole number of 5s, over 45
-    for record, label in zip(records, labels, strict=True):
-        if " a side" in norm(user_text(record)) and label.weight is not None:
-            assert label.weight_unit == "lbs" and label.weight > 45 and label.weight % 5 == 0
-
-
-def test_covers_the_phenomena(records: list[dict], labels: list[WorkoutSet]) -> None:
-    users = [norm(user_text(r)) for r in records]
-    assert sum(bool(context_of(r)) for r in records) == 20
-    assert sum(la.exercise_id is None for la in labels) == 6
-    assert sum(la.weight_unit == "kg" for la in labels) >= 35
-    assert sum(la.duration_seconds is not None for la in labels) >= 24
-    assert sum(la.sets is not None for la in labels) >= 34
-    assert sum(la.tempo is not None for la in labels) >= 3
-    assert sum(la.rest_seconds is not None for la in labels) >= 6
-    assert sum(la.rpe is not None for la in labels) >= 20
-    assert sum(la.rpe == 10 for la in labels) >= 4
-    assert sum(la.rpe is not None and la.rpe % 1 != 0 for la in labels) >= 3
-    assert sum(la.weight is not None and la.weight % 1 != 0 for la in labels) >= 1
-    assert sum(la.exercise_id is not None and la.weight is None for la in labels) >= 45
-    assert sum(bool(la.notes) and any(u in la.notes for u in UNILATERAL) for la in labels) >= 17
-    assert sum(any(w in u for w in ("plate", "wheel")) for u in users) >= 12
-    assert sum(any(w in u for w in ODD_NUMBERS) for u in users) >= 20
-    rir_words = ("r i r", "reserve", "in the tank", "done 2 more")
-    assert sum(any(w in u for w in rir_words) for u in users) >= 5
-    assert sum(any(c in f" {u} " for c in CORRECTIONS) for u in users) >= 16
-    assert len({la.exercise_id for la in labels}) >= 130
-
-
-def test_shares_no_text_with_other_data(records: list[dict]) -> None:
-    others = sorted(p for p in DATA.glob("handwritten_eval*.jsonl") if p != EVAL)
-    assert others  # the earlier sets are there to compare against
-    check_no_shared_text(records, (default_train_path(), default_test_path(), *others))
+    def test_covers_the_phenomena(self) -> None:
+        records = self.records
+        labels = self.labels
+        users = self.users
+        assert sum(bool(context_of(r)) for r in records) == 20
+        assert sum(la.exercise_id is None for la in labels) == 6
+        assert sum(la.weight_unit == "kg" for la in labels) >= 35
+        assert sum(la.duration_seconds is not None for la in labels) >= 24
+        assert sum(la.sets is not None for la in labels) >= 34
+        assert sum(la.tempo is not None for la in labels) >= 3
+        assert sum(la.rest_seconds is not None for la in labels) >= 6
+        assert sum(la.rpe is not None for la in labels) >= 20
+        assert sum(la.rpe == 10 for la in labels) >= 4
+        assert sum(la.rpe is not None and la.rpe % 1 != 0 for la in labels) >= 3
+        assert sum(la.weight is not None and la.weight % 1 != 0 for la in labels) >= 1
+        assert sum(la.exercise_id is not None and la.weight is None for la in labels) >= 45
+        assert sum(bool(la.notes) and any(u in la.notes for u in UNILATERAL) for la in labels) >= 17
+        assert sum(any(w in u for w in ("plate", "wheel")) for u in users) >= 12
+        assert sum(any(w in u for w in ODD_NUMBERS) for u in users) >= 20
+        rir_words = ("r i r", "reserve", "in the tank", "done 2 more")
+        assert sum(any(w in u for w in rir_words) for u in users) >= 5
+        assert sum(any(c in f" {u} " for c in CORRECTIONS) for u in users) >= 16
+        assert len({la.exercise_id for la in labels}) >= 130
