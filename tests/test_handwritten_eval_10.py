@@ -2,7 +2,7 @@
 
 One ordinary session each from ten app users (firefighter, pharmacist, cricketer, coached
 client, weightlifter, school footballer, office worker, runner, postpartum mum, rehabbing
-veteran), held out as a measurement: only aggregate figures are ever reported.
+veteran), measured once before it was read, then used as a development set.
 """
 
 from __future__ import annotations

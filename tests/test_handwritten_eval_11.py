@@ -2,7 +2,7 @@
 
 One ordinary twenty-set session each from ten app users (Welsh postman, nurse, retired
 bricklayer, cyclist, firefighter recruit, sprinter, rugby mum, bodybuilder, climber, rig
-worker), held out as a measurement: only aggregate figures are ever reported.
+worker), measured once before it was read, then used as a development set.
 """
 
 from __future__ import annotations

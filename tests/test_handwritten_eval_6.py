@@ -3,8 +3,8 @@
 Eight speakers log real sessions by voice (a British lifter in kilos, an Australian CrossFitter,
 a physique competitor giving tempo and rest, a beginner who describes the machines, a coach
 logging for athletes in the third person, a lifter who only gives reps in reserve, a mobility and
-core session, a runner cross-training). Never looked at by anyone tuning the parser: only
-aggregate figures are ever reported.
+core session, a runner cross-training). A development set: its misses were read to find gaps in
+the parser (tests/data/README.md).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The ninth hand-written evaluation set: valid labels, real catalogue ids, no shared texts.
 
 An everyday cross-section of ten app users, each logging twenty sets of one normal session,
-held out for measurement: only aggregate figures are ever reported.
+measured once before it was read, then used as a development set (tests/data/README.md).
 """
 
 from __future__ import annotations
