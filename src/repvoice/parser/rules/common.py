@@ -103,6 +103,9 @@ RPE_AFTER = frozenset({"rpe", "are", "r", "rp", "pee", "rate"})
 
 REST_WORDS = frozenset({"rest", "rested", "resting", "break"})
 
+#: Lengths whose next number continues them ("2 metres 60", "6 foot 2").
+LENGTHS = frozenset({"metres", "meters", "metre", "meter", "m", "feet", "foot", "ft"})
+
 MINUTE_WORDS = frozenset({"minute", "minutes", "min", "mins"})
 
 SECOND_WORDS = frozenset({"second", "seconds", "sec", "secs", "s"})

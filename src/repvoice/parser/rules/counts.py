@@ -9,6 +9,7 @@ from repvoice.parser.lexicon import COUNT_WORDS, unit_of
 from repvoice.parser.numbers import homophone_candidates
 from repvoice.parser.rules.common import (
     CORRECTIONS,
+    LENGTHS,
     MEASURES,
     NOT_REPS_AFTER,
     NOT_REPS_BEFORE,
@@ -81,7 +82,7 @@ _SPLIT = (("broke", "at"), ("broke", "up", "at"), ("broke", "it", "at"), ("split
 
 
 #: Words after which a last number is no count: "broke at 12", "2 metres 60".
-_NOT_A_COUNT_AFTER = frozenset({"at", "metres", "meters", "metre", "meter", "m", "feet", "ft"})
+_NOT_A_COUNT_AFTER = LENGTHS | {"at"}
 
 
 def fix_uncued_sets(tokens: Sequence[Token], out: list[str]) -> None:

@@ -20,6 +20,7 @@ from repvoice.parser.rules.common import (
     REP_NOUNS,
     RIR_WORDS,
     RPE_AFTER,
+    RPE_BEFORE,
     RPE_INTRO,
     label_spans,
 )
@@ -202,7 +203,7 @@ def fix_echoed_numbers(tokens: Sequence[Token], out: list[str]) -> None:
 
 
 _FIXES = CORRECTIONS | {"no"}
-_RPE_CUES = frozenset({"rpe", "@", "exertion", "rp", "pe", "pee"})
+_RPE_CUES = RPE_BEFORE | {"pe", "pee"}
 
 
 def fix_uncued_rpe(tokens: Sequence[Token], out: list[str]) -> None:

@@ -24,9 +24,11 @@ from repvoice.parser.plates import find_plate_phrases
 from repvoice.parser.readings import tempo_of
 from repvoice.parser.rules.common import (
     INDEX_WORDS,
+    LENGTHS,
     MEASURES,
     REP_COUNTS,
     REP_NOUNS,
+    REST_WORDS,
     RPE_BEFORE,
     SET_NOUNS,
     SETTING_WORDS,
@@ -133,7 +135,7 @@ def repair(
             out[i] in (W, REPS, TEMPO) or (out[i] in ("O", NOTE) and kind.timed)
         ):
             near = {t.norm for t in tokens[max(0, i - 3) : i + 4]}
-            out[i] = REST if near & {"rest", "rested", "resting", "break"} else DUR
+            out[i] = REST if near & REST_WORDS else DUR
             if out[i + 1] == NOTE:
                 out[i + 1] = out[i]  # the unit goes with its number, out of the note
         elif after in TIME_WORDS and out[i] in (RPE, RIR):
@@ -151,7 +153,7 @@ def repair(
         ):
             out[i] = out[i + 1] = NOTE
         elif (
-            before in _LENGTHS
+            before in LENGTHS
             and i >= 2
             and tokens[i - 2].value is not None
             and out[i] != NOTE
@@ -354,7 +356,3 @@ def _feet_placed(tokens: Sequence[Token], k: int) -> bool:
         and k + 1 < len(tokens)
         and tokens[k + 1].norm in _FOOT_PLACES
     )
-
-
-#: Lengths whose next number continues them ("2 metres 60").
-_LENGTHS = frozenset({"metres", "meters", "metre", "meter", "m", "feet", "foot", "ft"})
