@@ -138,10 +138,11 @@ def decode(
     if slot is not None:
         # the last load span that says a number ("20 kg plate": "plate" alone says none)
         start, end = spans[slot][-1]
+        value = None
         for start, end in reversed(spans[slot]):
-            if span_value(tokens, start, end, load=True, plates=kind.barbell) is not None:
+            value = span_value(tokens, start, end, load=True, plates=kind.barbell)
+            if value is not None:
                 break
-        value = span_value(tokens, start, end, load=True, plates=kind.barbell)
         if (
             kind.barbell
             and slot == W
