@@ -294,10 +294,36 @@ def summary_markdown(results: list[SetResult]) -> str:
             + " | ".join(cells)
             + f" | {_pct(res.accuracy_at_threshold)} |"
         )
+    held_out = [r for r in results if r.held_out]
+    if held_out:
+        cells = []
+        for name in SUMMARY_FIELDS:
+            right = sum(r.right.get(name, 0) for r in held_out)
+            judged = sum(r.judged.get(name, 0) for r in held_out)
+            acc = right / judged if judged else None
+            target = SPEECH_TARGETS.get(name)
+            text = _pct(acc)
+            under = target is not None and acc is not None and acc < target
+            cells.append(f"**{text}**" if under else text)
+        examples = sum(r.examples for r in held_out)
+        rows.append(f"| all held-out sets pooled | {examples} | " + " | ".join(cells) + " | — |")
     return "### All sets\n\nBold: under its target.\n\n" + "\n".join(rows)
 
 
-def report(results: list[SetResult], model: str, command: str) -> str:
+def calibration(parser: Parser) -> str:
+    """What the model's own training report says of its confidence on held-out folds."""
+    rep = parser.meta.get("report", {})
+    acc, cov = rep.get("accuracy_at_or_above_threshold"), rep.get("coverage_at_or_above_threshold")
+    if acc is None or cov is None:
+        return "The model's training report has no held-out confidence figures."
+    return (
+        f"Confidence, from the model's training report ({rep.get('folds', '?')}-fold held-out "
+        f"cross-validation on its training file): {_pct(acc)} of answers at or above 0.85 have "
+        f"every core field right, covering {_pct(cov)} of utterances."
+    )
+
+
+def report(results: list[SetResult], model: str, command: str, confidence: str = "") -> str:
     """The BENCHMARKS.md section body."""
     compare = [
         f"| {name} | {_pct(ref)} | " + " | ".join(_pct(r.accuracy(name)) for r in results) + " |"
@@ -311,6 +337,7 @@ def report(results: list[SetResult], model: str, command: str) -> str:
             "the exercise by name or catalogue id, `weight_unit` only where the gold answer has "
             'a weight, `notes` on presence. "All core fields right" is exercise, weight, unit, '
             "reps and RPE right together.",
+            *([confidence] if confidence else []),
             HONESTY,
             summary_markdown(results),
             *(set_markdown(r) for r in results),
@@ -361,7 +388,10 @@ def main() -> int:
     command = ".venv/bin/python benchmarks/bench_accuracy.py"
     if args.model:
         command += f" --model {args.model}"
-    write_section(SECTION, report(results, _model_description(parser, args.model), command))
+    write_section(
+        SECTION,
+        report(results, _model_description(parser, args.model), command, calibration(parser)),
+    )
     missed = [f"{r.name}: {name}" for r in results if r.judged_by_targets for name in r.missed()]
     if missed:
         print(f"\ntargets missed: {'; '.join(missed)}", file=sys.stderr)
