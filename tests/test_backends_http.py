@@ -163,6 +163,10 @@ def test_unreachable_server_is_an_error(tmp_path: Path) -> None:
         url = s.base_url
     with get_backend(f"openai-compatible:m@{url}", retries=1, cache_dir=tmp_path) as b:
         reply = b.parse(Request("valid"))
+    assert reply.error is not None and reply.error.startswith("cannot connect to")
+    assert "Connection refused" in reply.error
+    with get_backend(f"openai-compatible:m@{url}", retries=1, cache=False) as b:
+        reply = b.parse(Request("valid"))
     assert reply.error is not None and reply.error.startswith("connection failed")
 
 

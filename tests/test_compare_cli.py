@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import socket
+import time
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -10,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from fakes.openai_server import FakeOpenAI
 from repvoice.cli import app
 from repvoice.data.bundled import default_test_path
 from test_eval_cli import remote_resources
@@ -89,7 +93,8 @@ def test_compare_table_and_report(small_test: Path, server: ChatServer, tmp_path
     assert "all core fields" in out and "cost per 1,000 calls" in out
     assert "examples where the backends disagree" in out
     html = report.read_text(encoding="utf-8")
-    assert html.count("<svg") == 4  # accuracy, validity, latency, cost
+    # error rates, validity, latency, cost, and both confidence charts (the gold has one)
+    assert html.count("<svg") == 6
     assert remote_resources(html) == []
     assert "Where the backends disagree" in html
     assert "Sure! Here is the JSON" not in html  # raw text is not shown, the verdict is
@@ -108,13 +113,64 @@ def test_compare_needs_two_distinct_backends(small_test: Path) -> None:
     assert twice.exit_code == 2 and "given twice: local" in twice.output
 
 
-def test_a_dead_backend_exits_1(small_test: Path, tmp_path: Path) -> None:
-    dead = "openai-compatible:m@http://127.0.0.1:9/v1"
+def closed_port() -> int:
+    """A loopback port nothing listens on: bound, then closed."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize("command", ["compare", "eval"])
+def test_a_dead_endpoint_fails_at_once(command: str, small_test: Path, tmp_path: Path) -> None:
+    dead = f"openai-compatible:m@http://127.0.0.1:{closed_port()}/v1"
+    args = ["-b", "local", "-b", dead] if command == "compare" else ["-b", dead]
+    start = time.perf_counter()
     result = runner.invoke(
-        app,
-        ["compare", str(small_test), "-b", "local", "-b", dead, "--limit", "2", "--json",
-         "--timeout", "1", "--no-cache"],
-    )  # fmt: skip
+        app, [command, str(small_test), *args, "--json", "--cache-dir", str(tmp_path)]
+    )
+    assert time.perf_counter() - start < 10
     assert result.exit_code == 1
-    remote = json.loads(result.stdout)["backends"][1]
-    assert remote["errors"] == 2 and remote["first_error"]
+    assert result.stdout == ""  # no figures at all, let alone accuracy
+    [line] = result.stderr.strip().splitlines()
+    assert f"--backend {dead}: cannot connect to" in line and "Connection refused" in line
+    assert "nothing was scored" in line
+
+
+def test_a_server_that_dies_mid_run_is_left(small_test: Path, tmp_path: Path) -> None:
+    """After 10 answers the server drops every connection: the run stops after 3 failures in
+    a row, and the figures are over the 10 answered, never over empty answers."""
+    with FakeOpenAI(fail_after=10) as fake:
+        uri = f"openai-compatible:m@{fake.base_url}"
+        start = time.perf_counter()
+        result = runner.invoke(
+            app,
+            ["eval", str(small_test), "-b", uri, "--json", "-j", "1", "--retries", "0",
+             "--max-failures", "3", "--cache-dir", str(tmp_path)],
+        )  # fmt: skip
+        elapsed = time.perf_counter() - start
+        # 3 failures stop it; the next call may already have started (a window of 2 calls)
+        asked = fake.chats
+    assert asked in (13, 14)
+    assert elapsed < 20
+    assert result.exit_code == 1
+    s = json.loads(result.stdout)["summary"]
+    assert (s["answered"], s["errors"], s["not_asked"]) == (10, asked - 10, 40 - asked)
+    assert s["unanswered"] == 30
+    assert s["failed"] is True and "3 calls in a row" in s["stopped"]
+    assert s["judged"]["rpe"] == 10  # the answered ones only
+    assert "stopped" in result.stderr
+    assert f"{40 - asked} of 40 examples not asked" in result.stderr
+
+    # the table says so too
+    with FakeOpenAI(fail_after=0) as fake:
+        uri = f"openai-compatible:m@{fake.base_url}"
+        table = runner.invoke(
+            app,
+            ["eval", str(small_test), "-b", uri, "--retries", "0", "--max-failures", "2",
+             "-j", "1", "--no-cache"],
+        )  # fmt: skip
+    assert table.exit_code == 1
+    assert "0 / 40: failed" in table.stdout
+    assert "40 of 40 examples unanswered" in table.stdout
+    assert "no accuracy: nothing was answered" in table.stdout
+    assert not re.search(r"RPE\s+│\s+\d", table.stdout)  # no percentage for RPE

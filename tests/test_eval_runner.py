@@ -82,8 +82,35 @@ def test_a_backend_exception_becomes_a_failed_reply() -> None:
     failed = results[3].reply
     assert failed.error == "RuntimeError: backend bug"
     assert failed.data is None and not failed.json_valid and not failed.schema_valid
-    assert results[3].verdicts["reps"] is False  # gold 3, judged as the empty answer
+    # no answer, so nothing is judged (not the empty answer, which null = null would reward)
+    assert set(results[3].verdicts.values()) == {None}
     assert [r.reply.error for r in results].count(None) == 5
+
+
+def test_a_run_stops_after_failures_in_a_row() -> None:
+    class Dead(Echo):
+        def parse(self, request: Request) -> Reply:
+            with self.lock:
+                self.calls += 1
+            return Reply.failed("connection failed: [Errno 111] Connection refused")
+
+    backend = Dead()
+    results = run(backend, _examples(200), concurrency=4, max_failures=5)
+    assert len(results) == 200  # one result per example, in order
+    # 5 failures stop it; at most the window of 2 × concurrency was already submitted
+    assert 5 <= backend.calls <= 8
+    asked = [r for r in results if r.reply.error_kind == "call"]
+    skipped = [r for r in results if r.reply.error_kind == "not_asked"]
+    assert len(asked) == backend.calls and len(skipped) == 200 - backend.calls
+    assert skipped[0].reply.error.startswith("not asked: the run stopped after 5 calls in a row")
+    assert "Connection refused" in skipped[0].reply.error
+    assert all(set(r.verdicts.values()) == {None} for r in results)
+
+    # failures that are not in a row do not stop a run
+    results = run(Echo(fail_on="3"), _examples(30), concurrency=1, max_failures=1 + 1)
+    assert [r.reply.error_kind for r in results].count("not_asked") == 0
+    with pytest.raises(ValueError, match="max_failures"):
+        run(Echo(), _examples(1), max_failures=0)
 
 
 def test_interrupt_stops_the_run_and_cancels_the_rest() -> None:

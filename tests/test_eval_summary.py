@@ -95,25 +95,38 @@ def summary():
 
 def test_field_accuracy_by_hand(summary) -> None:
     s, _ = summary
-    acc = s.to_dict()["accuracy"]
-    judged = s.to_dict()["judged"]
-    # exercise: a right, b right (case-insensitive), c none given, d failed
-    assert acc["exercise"] == 2 / 4
-    # weight: a, b right; c null = null; d failed
-    assert acc["weight"] == 3 / 4
-    # unit judged only where a weight was said (a, b, d): a right, b lbs vs kg, d failed
-    assert judged["weight_unit"] == 3
-    assert acc["weight_unit"] == pytest.approx(1 / 3)
-    assert acc["reps"] == 3 / 4
+    d = s.to_dict()
+    acc, judged = d["accuracy"], d["judged"]
+    # d's call failed: it is unanswered, not judged; accuracy is over a, b and c
+    assert (d["answered"], d["unanswered"], d["not_asked"], d["failed"]) == (3, 1, 0, False)
+    assert judged["exercise"] == 3 and judged["core"] == 3
+    # exercise: a right, b right (case-insensitive), c none given
+    assert acc["exercise"] == 2 / 3
+    # weight: a, b right; c null = null
+    assert acc["weight"] == 1.0
+    # unit judged only where a weight was said and answered (a, b): a right, b lbs vs kg
+    assert judged["weight_unit"] == 2
+    assert acc["weight_unit"] == 1 / 2
+    assert acc["reps"] == 1.0
     assert acc["sets"] == 1.0 and acc["rir"] == 1.0 and acc["tempo"] == 1.0
     assert acc["rest_seconds"] == 1.0
     # rpe: b said 11 where gold has none
-    assert acc["rpe"] == 3 / 4
+    assert acc["rpe"] == 2 / 3
     # c's duration and notes missing
-    assert acc["duration_seconds"] == 3 / 4
-    assert acc["notes"] == 3 / 4
+    assert acc["duration_seconds"] == 2 / 3
+    assert acc["notes"] == 2 / 3
     # every core field right: only a
-    assert acc["core"] == 1 / 4
+    assert acc["core"] == 1 / 3
+
+
+def test_a_backend_that_answered_nothing_has_no_accuracy() -> None:
+    dead = {t: Reply.failed("connection failed: [Errno 111] Connection refused") for t in GOLD}
+    s = summarise("dead", run(Scripted("dead", dead), _examples(), max_failures=None))
+    d = s.to_dict()
+    assert (d["answered"], d["unanswered"], d["errors"], d["failed"]) == (0, 4, 4, True)
+    # not RPE 75% "right" because null = null on empty answers
+    assert set(d["accuracy"].values()) == {None}
+    assert set(d["judged"].values()) == {0}
 
 
 def test_validity_latency_tokens_cost_by_hand(summary) -> None:
@@ -155,12 +168,12 @@ def test_confidence_by_hand(summary) -> None:
 def test_misses_list_the_wrong_fields(summary) -> None:
     _, results = summary
     found = misses(results)
-    assert [m.line for m in found] == [2, 3, 4]
+    # d (a failed call) has no answer, so no field of it is wrong: it is counted as unanswered
+    assert [m.line for m in found] == [2, 3]
     b = found[0]
     assert b.wrong == ["weight_unit", "rpe"]
     assert b.expected == {"weight_unit": "kg", "rpe": None}
     assert b.predicted == {"weight_unit": "lbs", "rpe": 11}
-    assert found[2].error == "HTTP 500: boom"
     assert found[1].wrong == ["exercise", "duration_seconds", "notes"]
     assert found[1].expected == {"exercise_name": "Plank", "duration_seconds": 60, "notes": "hold"}
 
@@ -171,13 +184,31 @@ def test_disagreements_name_the_disputed_fields(summary) -> None:
         Scripted("gold", {t: Reply(data=g) for t, g in GOLD.items()}), _examples(), concurrency=1
     )
     found = disagreements({"scripted": results, "gold": perfect})
-    assert [d.line for d in found] == [2, 3, 4]
+    # line 4: only "gold" answered, so there is nothing to disagree with
+    assert [d.line for d in found] == [2, 3]
     b = found[0]
     assert b.fields == ["weight_unit", "rpe"]
     assert b.answers["scripted"] == {"weight_unit": "lbs", "rpe": 11}
     assert b.right == {"scripted": [], "gold": ["weight_unit", "rpe"]}
-    assert found[2].answers["scripted"] == {"error": "HTTP 500: boom"}
     assert disagreements({"one": perfect}) == []
+
+
+def test_equal_values_written_differently_are_no_disagreement() -> None:
+    """Both wrong with the same answer: 70.0 and 70, "squat" and "Squat" agree."""
+    examples = _examples()[1:2]  # gold: Squat, 100 kg x 5
+    one = {"b": Reply(data={"exercise_name": "squat", "weight": 30.0, "weight_unit": "kg"})}
+    other = {"b": Reply(data={"exercise_name": "Squat", "weight": 30, "weight_unit": "kg"})}
+    runs = {
+        "one": run(Scripted("one", one), examples),
+        "other": run(Scripted("other", other), examples),
+    }
+    assert disagreements(runs) == []
+    # a different wrong value still is one
+    other["b"] = Reply(data={"exercise_name": "Squat", "weight": 35, "weight_unit": "kg"})
+    runs["other"] = run(Scripted("other", other), examples)
+    [found] = disagreements(runs)
+    assert found.fields == ["weight"]
+    assert found.answers == {"one": {"weight": 30.0}, "other": {"weight": 35}}
 
 
 def test_free_and_unknown_cost() -> None:

@@ -3,7 +3,9 @@
 The reply is chosen by the request's user text (see `SCENARIOS`); the n-th request with the same
 text gets the n-th reply of its list (the last one repeats), so "429 then success" is a list of
 two. Every request is recorded (path, headers with lower-case names, JSON body) for tests to
-assert what was sent.
+assert what was sent. `GET /v1/models` lists `models` (model objects as the server would send
+them; 404 when None). With `fail_after=N`, every chat request after the first N drops the
+connection without a reply, as a server that died mid-run.
 
     with FakeOpenAI() as server:
         backend = get_backend(f"openai-compatible:m@{server.base_url}")
@@ -12,6 +14,7 @@ assert what was sent.
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections import Counter
@@ -76,8 +79,17 @@ SCENARIOS: dict[str, list[Canned]] = {
 class FakeOpenAI:
     """The server, bound to 127.0.0.1 on a free port, serving from a daemon thread."""
 
-    def __init__(self, scenarios: dict[str, list[Canned]] | None = None) -> None:
+    def __init__(
+        self,
+        scenarios: dict[str, list[Canned]] | None = None,
+        *,
+        models: list[dict[str, Any]] | None = None,
+        fail_after: int | None = None,
+    ) -> None:
         self.scenarios = dict(SCENARIOS if scenarios is None else scenarios)
+        self.models = models
+        self.fail_after = fail_after
+        self.chats = 0
         self.requests: list[dict[str, Any]] = []
         self.seen: Counter[str] = Counter()
         self._lock = threading.Lock()
@@ -114,12 +126,16 @@ class FakeOpenAI:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _record(self, path: str, headers: dict[str, str], body: Any) -> Canned:
+    def _record(self, path: str, headers: dict[str, str], body: Any) -> Canned | None:
+        """The reply to send; None to drop the connection (past `fail_after`)."""
         text = _user_text(body)
         with self._lock:
             self.requests.append({"path": path, "headers": headers, "body": body})
             n = self.seen[text]
             self.seen[text] += 1
+            self.chats += 1
+            if self.fail_after is not None and self.chats > self.fail_after:
+                return None
         replies = self.scenarios.get(text) or [Canned(content=VALID)]
         return replies[min(n, len(replies) - 1)]
 
@@ -166,6 +182,12 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
             pass
 
+        def do_GET(self) -> None:
+            if not self.path.endswith("/models") or server.models is None:
+                self._send(404, json.dumps({"error": {"message": f"no route {self.path}"}}), {})
+                return
+            self._send(200, json.dumps({"object": "list", "data": server.models}), {})
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
@@ -178,6 +200,10 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 return
             headers = {k.lower(): v for k, v in self.headers.items()}
             canned = server._record(self.path, headers, body)
+            if canned is None:
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
             if canned.delay and server._stopping.wait(canned.delay):
                 return
             model = body.get("model", "") if isinstance(body, dict) else ""

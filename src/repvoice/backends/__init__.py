@@ -10,12 +10,21 @@ URIs: `local[:MODEL_DIR]`, `openai:MODEL`, `anthropic:MODEL`, `gemini:MODEL`, `m
 
 from __future__ import annotations
 
-from repvoice.backends.base import Backend, BackendError, Reply, Request
+from repvoice.backends.base import (
+    Backend,
+    BackendError,
+    BackendUnreachable,
+    Identity,
+    Reply,
+    Request,
+)
 from repvoice.backends.registry import backend_names, get_backend, register
 
 __all__ = [
     "Backend",
     "BackendError",
+    "BackendUnreachable",
+    "Identity",
     "Reply",
     "Request",
     "backend_names",

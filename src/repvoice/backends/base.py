@@ -7,12 +7,18 @@ types and out-of-range values are counted in `json_valid` / `schema_valid`, neve
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Literal, Self
 
+from repvoice.redact import redact, redact_url
 from repvoice.schema import Context
+
+#: Why a call has no answer: the network or the server's reply ("call"), or the run stopped
+#: before this example was asked ("not_asked").
+ErrorKind = Literal["call", "not_asked"]
 
 
 class BackendError(ValueError):
@@ -21,6 +27,39 @@ class BackendError(ValueError):
     Raised by `get_backend` before anything is sent. Problems during a call never raise: they
     become `Reply.error`.
     """
+
+
+class BackendUnreachable(BackendError):
+    """The backend's server cannot be reached at all (connection refused, unknown host)."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What answers for a backend, as far as it tells: part of the reply-cache key, and shown
+    in reports so that figures name the model that produced them.
+
+    - `known`: True when the identity changes with the model (a checksum, a version, a hosted
+      model id); False when the server says nothing of the sort, so a swapped model behind the
+      same URL cannot be told apart.
+    - `label`: one line for people, e.g. "repvoice sha256:1a2b3c4d5e6f, version 2026-11-25".
+    - `key`: the JSON-able facts that go into the cache key (empty when unknown).
+    """
+
+    known: bool
+    label: str
+    key: dict[str, Any] = field(default_factory=dict)
+
+
+UNKNOWN_IDENTITY = Identity(False, "unknown (the backend does not say)")
+
+_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s]+")
+
+
+def display_uri(uri: str) -> str:
+    """A backend URI as it may be printed or stored: URLs without user-info or query, and
+    key-shaped strings hidden (`openai-compatible:m@https://u:p@host/v1?key=k` ->
+    `openai-compatible:m@https://host/v1`)."""
+    return redact(_URL.sub(lambda m: redact_url(m.group(0)), uri))
 
 
 @dataclass(frozen=True)
@@ -42,8 +81,9 @@ class Reply:
 
     - `data` is the JSON object the backend answered, kept even when it fails the schema; None
       when there is no object (invalid JSON, not an object, or an error).
-    - `error` is a transport, HTTP or timeout problem left after retries. An error reply has
-      `json_valid` and `schema_valid` False (nothing usable arrived): count errors first.
+    - `error` is a transport, HTTP or timeout problem left after retries, or why the example
+      was not asked (`error_kind` "not_asked"). An error reply has `json_valid` and
+      `schema_valid` False (nothing usable arrived) and is not an answer: it is never judged.
     - `latency_ms` is the wall time of the call that produced the reply; 0 on a cache hit (the
       original latency stays in the cache record).
     """
@@ -60,12 +100,23 @@ class Reply:
     cost_usd: float | None = None
     cached: bool = False
     confidence: float | None = None
+    error_kind: ErrorKind | None = None
+
+    @property
+    def answered(self) -> bool:
+        """Whether the backend replied at all (whatever the reply holds)."""
+        return self.error is None
 
     @classmethod
-    def failed(cls, error: str, *, latency_ms: float = 0.0) -> Reply:
-        """A reply for a call that produced no answer."""
+    def failed(cls, error: str, *, latency_ms: float = 0.0, kind: ErrorKind = "call") -> Reply:
+        """A reply for a call that produced no answer; credentials in `error` are hidden."""
         return cls(
-            data=None, error=error, json_valid=False, schema_valid=False, latency_ms=latency_ms
+            data=None,
+            error=redact(error),
+            json_valid=False,
+            schema_valid=False,
+            latency_ms=latency_ms,
+            error_kind=kind,
         )
 
 
@@ -100,6 +151,11 @@ class Backend(ABC):
     @abstractmethod
     def parse(self, request: Request) -> Reply:
         """Answer one request (thread-safe; never raises for backend problems)."""
+
+    def probe(self) -> Identity:
+        """Check that the backend can be reached and say what answers for it; called once
+        before a run. Raises `BackendUnreachable` when nothing can be sent at all."""
+        return UNKNOWN_IDENTITY
 
     def close(self) -> None:  # noqa: B027 - a no-op by default, not abstract on purpose
         """Release connections and files."""

@@ -1,10 +1,14 @@
 """An on-disk cache of LLM replies, so that a re-run costs nothing and an interrupted run resumes.
 
 One sqlite3 file (`replies.sqlite3`) in the cache directory. The key is the sha256 of everything
-that decides the answer: the backend URI, the model options, and the exact messages (system
-prompt with its Context suffix, user text). The record keeps what the server said (raw text,
-tokens, cost, original latency), not our judgment of it, so a hit is judged afresh against the
-current schema. Only answers are stored: errors are never cached.
+that decides the answer: the backend URI, the model options, the identity of the model behind
+it (what the server reports: a checksum, a version, a hosted model id; see
+`repvoice.backends.base.Identity`), and the exact messages (system prompt with its Context
+suffix, user text). A server restarted with another model therefore misses the cache. The record
+keeps what the server said (raw text, tokens, cost, original latency), not our judgment of it,
+so a hit is judged afresh against the current schema. Only answers are stored: errors are never
+cached. The URI and identity stored beside each record (for people reading the file) have their
+credentials removed; keys are never stored.
 """
 
 from __future__ import annotations
@@ -19,8 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from repvoice.backends.base import display_uri
+from repvoice.redact import redact
+
 #: Bumped when the key recipe or the record changes, so old entries are not misread.
-CACHE_VERSION = 1
+#: 2: the model's identity is part of the key.
+CACHE_VERSION = 2
 CACHE_FILE = "replies.sqlite3"
 
 _SCHEMA = """
@@ -32,7 +40,8 @@ CREATE TABLE IF NOT EXISTS replies (
     tokens_out INTEGER,
     cost_usd REAL,
     latency_ms REAL NOT NULL,
-    created REAL NOT NULL
+    created REAL NOT NULL,
+    identity TEXT
 )
 """
 
@@ -45,13 +54,20 @@ def default_cache_dir() -> Path:
     return (Path(base).expanduser() if base else Path.home() / ".cache") / "repvoice"
 
 
-def cache_key(uri: str, options: dict[str, Any], messages: list[dict[str, str]]) -> str:
-    """sha256 over the URI, the model options and the messages, in a canonical JSON form."""
+def cache_key(
+    uri: str,
+    options: dict[str, Any],
+    messages: list[dict[str, str]],
+    identity: dict[str, Any] | None = None,
+) -> str:
+    """sha256 over the URI, the model options, the model's identity and the messages, in a
+    canonical JSON form."""
     blob = json.dumps(
-        [CACHE_VERSION, uri, options, messages],
+        [CACHE_VERSION, uri, options, identity or {}, messages],
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
+        default=str,
     )
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -80,7 +96,18 @@ class ReplyCache:
         with self._lock:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute(_SCHEMA)
+            self._upgrade()
             self._conn.commit()
+
+    def _upgrade(self) -> None:
+        """Bring a file written by an older repvoice up to date: add the identity column and
+        hide the credentials that older versions stored in the URI column."""
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(replies)")}
+        if "identity" in columns:
+            return
+        self._conn.execute("ALTER TABLE replies ADD COLUMN identity TEXT")
+        self._conn.create_function("repvoice_redact", 1, display_uri, deterministic=True)
+        self._conn.execute("UPDATE replies SET uri = repvoice_redact(uri)")
 
     def get(self, key: str) -> CachedReply | None:
         with self._lock:
@@ -90,20 +117,24 @@ class ReplyCache:
             ).fetchone()
         return CachedReply(*row) if row else None
 
-    def put(self, key: str, uri: str, reply: CachedReply) -> None:
-        """Store an answer; committed at once so that an interrupted run keeps it."""
+    def put(self, key: str, uri: str, reply: CachedReply, identity: str | None = None) -> None:
+        """Store an answer; committed at once so that an interrupted run keeps it. `uri` and
+        `identity` are stored with credentials removed."""
         with self._lock:
             self._conn.execute(
-                "INSERT OR REPLACE INTO replies VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO replies "
+                "(key, uri, raw, tokens_in, tokens_out, cost_usd, latency_ms, created, identity) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     key,
-                    uri,
+                    display_uri(uri),
                     reply.raw,
                     reply.tokens_in,
                     reply.tokens_out,
                     reply.cost_usd,
                     reply.latency_ms,
                     time.time(),
+                    None if identity is None else redact(identity),
                 ),
             )
             self._conn.commit()

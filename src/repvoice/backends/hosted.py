@@ -2,7 +2,8 @@
 `mistral:MODEL`, `together:MODEL`, `fireworks:MODEL`.
 
 LiteLLM (the [providers] extra) is imported on first use, with its bundled price map
-(`LITELLM_LOCAL_MODEL_COST_MAP`) so that nothing is fetched at run time. Keys come from the
+(`LITELLM_LOCAL_MODEL_COST_MAP=True`, forced) so that nothing is fetched at run time. A hosted
+model's identity is its id (fine-tuned ids are unique), so no probe is sent. Keys come from the
 providers' usual environment variables, which LiteLLM reads; a missing one is reported when the
 backend is built, before anything is sent. Options: `api_key`, `base_url` (another endpoint for
 the same API, e.g. an OpenAI-compatible proxy), plus the common ones of `RemoteBackend`.
@@ -27,7 +28,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Self
 
-from repvoice.backends.base import BackendError
+from repvoice.backends.base import BackendError, Identity
 from repvoice.backends.options import Options
 from repvoice.backends.registry import register
 from repvoice.backends.remote import Completion, RemoteBackend, response_format_body
@@ -74,7 +75,8 @@ def load_litellm() -> ModuleType:
     """LiteLLM, imported once, offline; `BackendError` when it is not installed."""
     with _import_lock:
         # Must be set before the import: otherwise LiteLLM fetches its price map from GitHub.
-        os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+        # Forced, not defaulted: nothing may be downloaded at run time.
+        os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
         try:
             import litellm
         except ImportError:
@@ -143,6 +145,10 @@ class HostedBackend(RemoteBackend):
             retries=retries,
             **common,
         )
+
+    def _identify(self) -> Identity:
+        where = f" at {self.base_url}" if self.base_url else ""
+        return Identity(True, f"model id {self.model}{where}", {"model": self.litellm_model})
 
     def _response_format(self) -> dict[str, Any] | None:
         strict = self.provider.prefix == "openai/"

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any, Self
 
-from repvoice.backends.base import Backend, BackendError, Reply, Request
+from repvoice.backends.base import Backend, BackendError, Identity, Reply, Request
 from repvoice.backends.options import Options
 from repvoice.backends.registry import register
 from repvoice.schema import WorkoutSet, compact_dict
@@ -48,9 +48,16 @@ class LocalBackend(Backend):
     ) -> Self:
         # Accepted like every backend's, but there is nothing to cache: parsing is faster than
         # a cache lookup.
-        Options(scheme, options).take("cache", True, bool)
+        opts = Options(scheme, options)
+        opts.take("cache", True, bool)
+        opts.take("refresh", False, bool)
         model_dir = Path(target).expanduser() if target else None
         return cls(f"local:{model_dir}" if model_dir else "local", model_dir)
+
+    def probe(self) -> Identity:
+        from repvoice.backends.identity import model_fingerprint
+
+        return Identity(True, f"model {model_fingerprint(self.parser)[:19]}")
 
     def parse(self, request: Request) -> Reply:
         start = time.perf_counter()

@@ -11,10 +11,20 @@ unconstrained on llama.cpp, PARSING.md §2.6). The schema is the plain one (fiel
 matching the compact answers the model was trained on. `response_format="json_object"` or
 `"none"` for servers that reject schemas. Either way the reply is judged, since several servers
 fail open.
+
+Identity: before a run the server's `GET /models` is asked once (short timeout). A refused
+connection or an unknown host fails at once (`BackendUnreachable`). The model object listed
+under the backend's model id (or the only one listed) gives the facts that tell models apart
+(`checksum`, `version`, and vLLM's `root` / `parent`, llama.cpp's `meta`); they go into the
+reply-cache key, so a server restarted with another model misses the cache. A server that lists
+nothing (or no such fields) still works: the key is then the URI and options alone, and the
+identity is reported as unknown. `created` is left out: vLLM stamps it with the time of the
+request.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -22,13 +32,20 @@ from typing import Any, Self
 
 import httpx
 
-from repvoice.backends.base import BackendError
+from repvoice.backends.base import BackendError, BackendUnreachable, Identity
 from repvoice.backends.options import Options
 from repvoice.backends.registry import register
 from repvoice.backends.remote import Completion, RemoteBackend, response_format_body
 from repvoice.backends.retry import Permanent, Transient, is_retryable_status, retry_after_seconds
+from repvoice.redact import redact, redact_url
 
 _TARGET = re.compile(r"^(?P<model>.+?)@(?P<url>https?://\S+)$")
+#: Seconds the identity probe waits at most.
+PROBE_TIMEOUT = 5.0
+#: Fields of a listed model that change with the model itself (a checksum or a version).
+STRONG_FIELDS = ("checksum", "version")
+#: Further fields that tell models apart, kept in the key when listed.
+WEAK_FIELDS = ("id", "owned_by", "root", "parent", "meta")
 _EXAMPLE = (
     "openai-compatible:MODEL@BASE_URL (e.g. openai-compatible:my-model@http://127.0.0.1:8000/v1)"
 )
@@ -108,6 +125,24 @@ class OpenAICompatibleBackend(RemoteBackend):
             "response_format": response_format_body(self.response_format, strict=False),
         }
 
+    def _identify(self) -> Identity:
+        where = redact_url(self.base_url)
+        try:
+            resp = self._client.get("/models", timeout=min(self.timeout, PROBE_TIMEOUT))
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:
+            reason = redact(str(exc) or type(exc).__name__)
+            raise BackendUnreachable(f"cannot connect to {where}: {reason}") from None
+        except httpx.HTTPError as exc:
+            reason = redact(str(exc) or type(exc).__name__)
+            return Identity(False, f"unknown (GET {where}/models failed: {reason})")
+        if resp.status_code != 200:
+            return Identity(False, f"unknown (GET {where}/models answered HTTP {resp.status_code})")
+        try:
+            cards = resp.json().get("data")
+        except (ValueError, AttributeError):
+            cards = None
+        return identity_from_cards(self.model, cards if isinstance(cards, list) else [])
+
     def request_body(self, messages: list[dict[str, str]]) -> dict[str, Any]:
         body: dict[str, Any] = {
             "model": self.model,
@@ -152,6 +187,31 @@ class OpenAICompatibleBackend(RemoteBackend):
     def close(self) -> None:
         self._client.close()
         super().close()
+
+
+def identity_from_cards(model: str, cards: list[Any]) -> Identity:
+    """The identity of `model` from a `/models` list: its card, else the only card listed (a
+    server holding one model answers under any name, as llama.cpp and repvoice do)."""
+    dicts = [c for c in cards if isinstance(c, dict)]
+    card = next((c for c in dicts if c.get("id") == model), None)
+    if card is None and len(dicts) == 1:
+        card = dicts[0]
+    if card is None:
+        return Identity(False, f"unknown (the server does not list {model!r})")
+    key = {k: card[k] for k in (*STRONG_FIELDS, *WEAK_FIELDS) if card.get(k) is not None}
+    strong = [k for k in STRONG_FIELDS if k in key]
+    name = str(card.get("id") or model)
+    if not strong:
+        return Identity(False, f"unknown ({name} is listed without a version or checksum)", key)
+    facts = ", ".join(f"{k} {_short(key[k])}" for k in strong)
+    return Identity(True, redact(f"{name}: {facts}"), key)
+
+
+def _short(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    if text.startswith("sha256:") and len(text) > 19:
+        return text[:19]  # 12 hex digits name a model well enough for people
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _price(key: str) -> tuple[float, float]:

@@ -1,11 +1,12 @@
 """What every LLM backend shares: messages, response cache, retries and judging the reply.
 
-A subclass only sends one chat request (`_complete`) and says which options decide the answer
-(`model_options`, part of the cache key).
+A subclass only sends one chat request (`_complete`), says which options decide the answer
+(`model_options`) and what model answers (`_identify`); both are part of the cache key.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from abc import abstractmethod
 from dataclasses import dataclass
@@ -13,7 +14,14 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from repvoice.backends.answers import judge
-from repvoice.backends.base import Backend, BackendError, Reply, Request
+from repvoice.backends.base import (
+    Backend,
+    BackendError,
+    BackendUnreachable,
+    Identity,
+    Reply,
+    Request,
+)
 from repvoice.backends.cache import CachedReply, ReplyCache, cache_key, default_cache_dir
 from repvoice.backends.options import Options
 from repvoice.backends.prompts import PROMPTS, build_messages
@@ -55,7 +63,9 @@ def response_format_body(mode: str, *, strict: bool) -> dict[str, Any] | None:
 
 class RemoteBackend(Backend):
     """An LLM reached over the network. Options common to all (see `read_common_options`):
-    `cache` (bool, default True), `temperature` (default 0), `max_tokens` (default 500),
+    `cache` (bool, default True), `refresh` (bool, default False: ask again even when the
+    cache has an answer, and store the new one), `temperature` (default 0), `max_tokens`
+    (default 500),
     `response_format` ("json_schema" / "json_object" / "none"; default per backend),
     `default_prompt` ("inference" = VoiceFit §1b, default; "fallback" = §1c, which names the
     fields, for base models)."""
@@ -70,6 +80,7 @@ class RemoteBackend(Backend):
         retries: int,
         cache_dir: Path | None,
         use_cache: bool,
+        refresh: bool,
         temperature: float,
         max_tokens: int,
         response_format: str,
@@ -83,6 +94,9 @@ class RemoteBackend(Backend):
         self.response_format = response_format
         self.default_prompt = PROMPTS[default_prompt]
         self.cache = ReplyCache(cache_dir or default_cache_dir()) if use_cache else None
+        self.refresh = refresh
+        self._identity: Identity | None = None
+        self._identity_lock = threading.Lock()
 
     @classmethod
     def read_common_options(
@@ -102,6 +116,7 @@ class RemoteBackend(Backend):
         return {
             "cache_dir": cache_dir,
             "use_cache": opts.take("cache", True, bool),
+            "refresh": opts.take("refresh", False, bool),
             "temperature": float(temperature),
             "max_tokens": max_tokens,
             "response_format": opts.choice(
@@ -120,13 +135,30 @@ class RemoteBackend(Backend):
     def _complete(self, messages: list[dict[str, str]]) -> Completion:
         """Send one chat request; raise `Transient` or `Permanent` when it fails."""
 
+    @abstractmethod
+    def _identify(self) -> Identity:
+        """What model answers; raise `BackendUnreachable` when the server cannot be reached."""
+
+    def probe(self) -> Identity:
+        """The model's identity, found once (later calls reuse it)."""
+        with self._identity_lock:
+            if self._identity is None:
+                self._identity = self._identify()
+            return self._identity
+
     def parse(self, request: Request) -> Reply:
         messages = build_messages(
             request.text, request.context, request.system_prompt or self.default_prompt
         )
-        key = cache_key(self.uri, self.model_options(), messages) if self.cache is not None else ""
-        if self.cache is not None and (hit := self.cache.get(key)) is not None:
-            return self._reply(hit.raw, hit.tokens_in, hit.tokens_out, hit.cost_usd, 0.0, True)
+        key, identity = "", None
+        if self.cache is not None:
+            try:
+                identity = self.probe()
+            except BackendUnreachable as exc:
+                return Reply.failed(str(exc))
+            key = cache_key(self.uri, self.model_options(), messages, identity.key)
+            if not self.refresh and (hit := self.cache.get(key)) is not None:
+                return self._reply(hit.raw, hit.tokens_in, hit.tokens_out, hit.cost_usd, 0.0, True)
         start = time.perf_counter()
         try:
             done = self.policy.call(lambda: self._complete(messages))
@@ -140,6 +172,7 @@ class RemoteBackend(Backend):
                 key,
                 self.uri,
                 CachedReply(done.raw, done.tokens_in, done.tokens_out, done.cost_usd, latency),
+                identity.label if identity is not None else None,
             )
         return self._reply(done.raw, done.tokens_in, done.tokens_out, done.cost_usd, latency, False)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -25,7 +25,7 @@ from repvoice.cli._app import JsonOpt, app, console, err_console, fail, friendly
 from repvoice.cli._app import print_json as emit_json
 
 if TYPE_CHECKING:
-    from repvoice.backends.base import Backend
+    from repvoice.backends.base import Backend, Identity
     from repvoice.evaluate.runner import EvalExample, ExampleResult, TestSet
     from repvoice.evaluate.summary import Disagreement, Miss, Summary
 
@@ -58,6 +58,25 @@ CacheDirOpt = Annotated[
 NoCacheOpt = Annotated[
     bool, typer.Option("--no-cache", help="Call the backend for every example; store nothing.")
 ]
+RefreshOpt = Annotated[
+    bool,
+    typer.Option(
+        "--refresh",
+        help="Call the backend for every example, ignoring cached answers; store the new ones.",
+    ),
+]
+RetriesOpt = Annotated[
+    int,
+    typer.Option("--retries", min=0, max=20, help="Retries per call on 429, 5xx and timeouts."),
+]
+MaxFailuresOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-failures",
+        min=0,
+        help="Stop asking a backend after N calls in a row get no answer (0: never stop).",
+    ),
+]
 ReportOpt = Annotated[
     Path | None,
     typer.Option("--report", help="Write a self-contained HTML report (needs repvoice[report])."),
@@ -81,6 +100,9 @@ def eval_command(
     timeout: TimeoutOpt = 30.0,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
+    refresh: RefreshOpt = False,
+    retries: RetriesOpt = 3,
+    max_failures: MaxFailuresOpt = 5,
     json_out: JsonOpt = False,
     report: ReportOpt = None,
     show_misses: Annotated[
@@ -91,12 +113,17 @@ def eval_command(
 
     Every example is sent to the backend (several at once, `--concurrency`), the answer judged
     field by field against the gold answer (null = null counts as right; `weight_unit` only
-    where a weight was said; notes on presence). Answers are cached, so a re-run, or a run
-    after Ctrl-C, only calls for what is missing. Lists the misses (text, expected and
-    predicted values of the wrong fields). `--report` writes the HTML report with charts.
+    where a weight was said; notes on presence). Accuracy is over the examples answered;
+    those without an answer are counted apart. Answers are cached, keyed by the model's
+    identity as the server reports it, so a re-run, or a run after Ctrl-C, only calls for
+    what is missing (`--refresh` asks again). A server that cannot be reached fails at once;
+    one that stops answering is left after `--max-failures` calls in a row. Lists the misses
+    (text, expected and predicted values of the wrong fields). `--report` writes the HTML
+    report with charts.
 
-    Exit status: 0 scored every record, 1 some records were unusable (listed) or every call
-    failed, 2 unusable input (no file, no usable examples, unknown backend).
+    Exit status: 0 scored every record, 1 some records were unusable (listed), the backend
+    could not be reached, answered nothing or was stopped, 2 unusable input (no file, no
+    usable examples, unknown backend).
 
     Example: repvoice eval test.jsonl --backend openai:gpt-4o-mini --report eval.html
     """
@@ -104,8 +131,8 @@ def eval_command(
     if report is not None:
         _check_report(report)
     testset = _read(path, limit)
-    result = _evaluate(backend, testset.examples, concurrency, timeout, cache_dir, no_cache)
-    summary, results = result
+    opened = _open(backend, timeout, retries, cache_dir, no_cache, refresh)
+    summary, results = _evaluate(opened, testset.examples, concurrency, max_failures)
 
     from repvoice.evaluate.summary import misses
 
@@ -149,6 +176,9 @@ def compare_command(
     timeout: TimeoutOpt = 30.0,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
+    refresh: RefreshOpt = False,
+    retries: RetriesOpt = 3,
+    max_failures: MaxFailuresOpt = 5,
     json_out: JsonOpt = False,
     report: ReportOpt = None,
     show: Annotated[
@@ -160,11 +190,15 @@ def compare_command(
 
     One table with the fields as rows and the backends as columns, plus validity, latency,
     tokens and cost; then the examples where the backends disagree (one right and another
-    wrong on a field, or all wrong with different answers). `--report` writes one
-    self-contained HTML file with charts of accuracy, latency, cost and validity.
+    wrong on a field, or all wrong with different answers, values compared as the scorer
+    compares them). Every backend is checked before any is run, so an unreachable one fails
+    at once. `--report` writes one self-contained HTML file with charts of error rates,
+    latency, cost, validity and confidence. Caching, `--refresh` and `--max-failures` as for
+    `repvoice eval`.
 
-    Exit status: 0 scored every record, 1 some records were unusable (listed) or a backend
-    failed every call, 2 unusable input (no file, no usable examples, unknown backend).
+    Exit status: 0 scored every record, 1 some records were unusable (listed), a backend
+    could not be reached, answered nothing or was stopped, 2 unusable input (no file, no
+    usable examples, unknown backend).
 
     Example: repvoice compare test.jsonl -b local -b openai:gpt-4o-mini --report compare.html
     """
@@ -176,15 +210,29 @@ def compare_command(
     path = _test_file(file)
     if report is not None:
         _check_report(report)
+    names = [_display(uri) for uri in backends]
+    if len(set(names)) != len(names):
+        fail("--backend given twice (the URIs differ only in credentials)")
     testset = _read(path, limit)
+    opened: list[Opened] = []
+    try:
+        for uri in backends:  # all reachable before the first run starts
+            opened.append(_open(uri, timeout, retries, cache_dir, no_cache, refresh))
+    except BaseException:
+        for o in opened:
+            o.backend.close()
+        raise
     summaries: list[Summary] = []
     runs: dict[str, list[ExampleResult]] = {}
-    for uri in backends:
-        summary, results = _evaluate(
-            uri, testset.examples, concurrency, timeout, cache_dir, no_cache
-        )
+    for i, o in enumerate(opened):
+        try:
+            summary, results = _evaluate(o, testset.examples, concurrency, max_failures)
+        except BaseException:
+            for rest in opened[i + 1 :]:
+                rest.backend.close()
+            raise
         summaries.append(summary)
-        runs[uri] = results
+        runs[summary.backend] = results
 
     from repvoice.evaluate.summary import disagreements
 
@@ -205,7 +253,7 @@ def compare_command(
     else:
         _print_skipped(testset)
         _print_summaries(summaries)
-        _print_disagreements(found, show, backends)
+        _print_disagreements(found, show, names)
         if report is not None:
             console.print(f"report written to [bold]{escape(str(report))}[/]", highlight=False)
     _exit(testset, summaries)
@@ -248,30 +296,60 @@ def _read(path: Path, limit: int | None) -> TestSet:
     return testset
 
 
-def _open(uri: str, timeout: float, cache_dir: Path | None, no_cache: bool) -> Backend:
-    from repvoice.backends.base import BackendError
-    from repvoice.backends.registry import get_backend
+@dataclass
+class Opened:
+    """A backend built and probed, with the name it is shown under and what answers for it."""
 
+    name: str
+    backend: Backend
+    identity: Identity
+
+
+def _display(uri: str) -> str:
+    from repvoice.backends.base import display_uri
+
+    return display_uri(uri)
+
+
+def _open(
+    uri: str, timeout: float, retries: int, cache_dir: Path | None, no_cache: bool, refresh: bool
+) -> Opened:
+    """Build the backend and probe it; an unreachable one ends the command (exit 1)."""
+    from repvoice.backends.base import BackendError, BackendUnreachable
+    from repvoice.backends.registry import get_backend
+    from repvoice.redact import redact
+
+    name = _display(uri)
+    options: dict[str, Any] = {"cache": not no_cache}
+    if refresh:
+        options["refresh"] = True
     try:
-        return get_backend(uri, timeout=timeout, cache_dir=cache_dir, cache=not no_cache)
+        backend = get_backend(uri, timeout=timeout, retries=retries, cache_dir=cache_dir, **options)
     except BackendError as exc:
-        fail(f"--backend {uri}: {exc}")
+        fail(f"--backend {name}: {redact(str(exc))}")
+    try:
+        identity = backend.probe()
+    except BackendUnreachable as exc:
+        backend.close()
+        fail(f"--backend {name}: {redact(str(exc))}; nothing was scored", code=1)
+    except BaseException:
+        backend.close()
+        raise
+    return Opened(name, backend, identity)
 
 
 def _evaluate(
-    uri: str,
+    opened: Opened,
     examples: Sequence[EvalExample],
     concurrency: int,
-    timeout: float,
-    cache_dir: Path | None,
-    no_cache: bool,
+    max_failures: int,
 ) -> tuple[Summary, list[ExampleResult]]:
     from repvoice.evaluate.runner import run
     from repvoice.evaluate.summary import summarise
 
-    backend = _open(uri, timeout, cache_dir, no_cache)
+    name, backend = opened.name, opened.backend
     start = time.perf_counter()
-    with _progress(uri, len(examples)) as bar:
+    with _progress(name, len(examples)) as bar:
         done = [0]
 
         def progress(n: int, total: int) -> None:
@@ -280,19 +358,26 @@ def _evaluate(
                 bar.update(bar.task_ids[0], completed=n, total=total)
 
         try:
-            results = run(backend, examples, concurrency=concurrency, progress=progress)
+            results = run(
+                backend,
+                examples,
+                concurrency=concurrency,
+                progress=progress,
+                max_failures=max_failures or None,
+            )
         except KeyboardInterrupt:
             if bar is not None:
                 bar.stop()
             err_console.print(
                 f"[yellow]interrupted[/] after {done[0]:,} of {len(examples):,} examples of "
-                f"{escape(uri)}; answers received are cached, so a re-run resumes",
+                f"{escape(name)}; answers received are cached, so a re-run resumes",
                 highlight=False,
             )
             raise typer.Exit(130) from None
         finally:
             backend.close()
-    return summarise(uri, results, seconds=time.perf_counter() - start), results
+    seconds = time.perf_counter() - start
+    return summarise(name, results, seconds=seconds, identity=opened.identity), results
 
 
 @contextmanager
@@ -334,11 +419,14 @@ def _skipped(testset: TestSet) -> list[dict[str, Any]]:
 
 
 def _exit(testset: TestSet, summaries: Sequence[Summary]) -> None:
-    dead = [s for s in summaries if s.examples and s.errors == s.examples]
+    dead = [s for s in summaries if s.failed]
     for s in dead:
+        if s.stopped:
+            what = f"stopped: {s.stopped}; {s.not_asked:,} of {s.examples:,} examples not asked"
+        else:
+            what = f"every call failed; first: {s.first_error or ''}"
         err_console.print(
-            f"[bold red]error[/]: every call to {escape(s.backend)} failed; first: "
-            f"{escape(s.first_error or '')}",
+            f"[bold red]error[/]: {escape(s.backend)}: {escape(what)}",
             highlight=False,
             soft_wrap=True,
         )
@@ -369,12 +457,12 @@ def _print_skipped(testset: TestSet) -> None:
 
 def _print_summaries(summaries: Sequence[Summary]) -> None:
     from repvoice.evaluate.html import operations_rows
-    from repvoice.evaluate.summary import SCORED, label
+    from repvoice.evaluate.summary import SCORED, answered_label, label, unanswered_note
 
     n = summaries[0].examples
     table = Table(
-        title=f"{n:,} examples; null = null counts as right; core = exercise, weight, "
-        "unit, reps, RPE",
+        title=f"{n:,} examples; accuracy over the answered ones; null = null counts as right; "
+        "core = exercise, weight, unit, reps, RPE",
         title_justify="left",
     )
     table.add_column("field")
@@ -383,6 +471,13 @@ def _print_summaries(summaries: Sequence[Summary]) -> None:
         table.add_column(escape(s.backend), justify="right")
         if one:
             table.add_column("right / judged", justify="right", style="dim")
+    answered: list[str] = []
+    for s in summaries:
+        cell = answered_label(s)
+        answered.append(f"[bold red]{escape(cell)}[/]" if s.unanswered else escape(cell))
+        if one:
+            answered.append("")
+    table.add_row("answered", *answered)
     for name in SCORED:
         cells: list[str] = []
         for s in summaries:
@@ -404,10 +499,17 @@ def _print_summaries(summaries: Sequence[Summary]) -> None:
         table.add_row(name, *cells)
     console.print(table)
     for s in summaries:
-        if s.first_error:
+        if s.unanswered:
             console.print(
-                f"[red]{s.errors:,} calls to {escape(s.backend)} failed[/]; first: "
-                f"{escape(s.first_error)}",
+                f"[bold red]{escape(s.backend)}: {escape(unanswered_note(s))}[/]",
+                highlight=False,
+                soft_wrap=True,
+            )
+        if s.identity_known is False and s.cached:
+            console.print(
+                f"[yellow]{escape(s.backend)}: {s.cached:,} answers came from the cache, and the "
+                "server does not identify its model: if it now serves another one, use "
+                "--refresh[/]",
                 highlight=False,
                 soft_wrap=True,
             )

@@ -20,9 +20,11 @@ from repvoice.evaluate.summary import (
     PERCENTILES,
     SCORED,
     Summary,
+    answered_label,
     disagreements,
     label,
     misses,
+    unanswered_note,
 )
 from repvoice.schema import CONFIRMATION_THRESHOLD
 
@@ -45,6 +47,8 @@ th{background:#f4f4f4;text-align:left}td.n{text-align:right;font-variant-numeric
 tr.core td{font-weight:600}.bad{color:#b00020}.ok{color:#1a7f37}
 code{font-size:.88rem;white-space:pre-wrap;word-break:break-word}
 figure{margin:1rem 0}figure svg{max-width:100%;height:auto}figcaption{color:#555}
+.row{display:flex;flex-wrap:wrap;gap:1.5rem}.row figure{flex:1 1 460px;min-width:0}
+.warn{background:#fff4e5;border-left:4px solid #e69f00;padding:.4rem .8rem}
 """
 
 
@@ -99,8 +103,9 @@ def render(
         f"backends: {', '.join(f'<code>{escape(b)}</code>' for b in names)} · "
         f"repvoice {escape(__version__)} · {when}</p>",
         "<h2>Accuracy per field</h2>",
+        _notes(summaries),
         _accuracy_table(summaries),
-        _figure(_accuracy_chart(summaries), "Accuracy per field (null = null counts as right)."),
+        _error_section(summaries),
         "<h2>Validity, latency, tokens and cost</h2>",
         _operations_table(summaries),
         _figure(
@@ -110,10 +115,11 @@ def render(
         _figure(_cost_chart(summaries), "Cost per 1,000 calls (USD)."),
         _confidence_section(summaries),
     ]
+    results = list(runs.values())
     if len(names) > 1:
-        parts.append(_disagreement_section(runs))
+        parts.append(_disagreement_section(dict(zip(names, results, strict=True))))
     elif names:
-        parts.append(_miss_section(runs[names[0]]))
+        parts.append(_miss_section(results[0]))
     parts.append(_definitions())
     parts.append("</body></html>")
     return "\n".join(parts)
@@ -137,8 +143,30 @@ def _head(first: str, summaries: Sequence[Summary]) -> str:
     return f"<tr><th>{escape(first)}</th>{cells}</tr>"
 
 
+def _notes(summaries: Sequence[Summary]) -> str:
+    """Warnings that change how the figures read: unanswered examples, unknown identities."""
+    notes = [
+        f"<code>{escape(s.backend)}</code>: {escape(unanswered_note(s))}."
+        for s in summaries
+        if s.unanswered
+    ]
+    notes += [
+        f"<code>{escape(s.backend)}</code>: {s.cached:,} answers came from the cache, and the "
+        "server does not identify its model; if it now serves another one, run again with "
+        "<code>--refresh</code>."
+        for s in summaries
+        if s.identity_known is False and s.cached
+    ]
+    return "".join(f'<p class="warn">{n}</p>' for n in notes)
+
+
 def _accuracy_table(summaries: Sequence[Summary]) -> str:
     rows = [_head("field", summaries)]
+    cells = "".join(
+        f'<td class="n{" bad" if s.unanswered else ""}">{escape(answered_label(s))}</td>'
+        for s in summaries
+    )
+    rows.append(f"<tr><td>answered</td>{cells}</tr>")
     for name in SCORED:
         cells = "".join(
             f'<td class="n">{_pct(s.accuracy(name))} '
@@ -160,11 +188,14 @@ def operations_rows(s: Summary) -> list[tuple[str, str]]:
         rate = s.rate(k)
         return f"{k:,} ({_pct(rate)})"
 
+    identity = s.identity or "—"
     return [
+        ("model identity", identity),
         ("JSON valid", count(s.json_valid)),
         ("schema valid", count(s.schema_valid)),
         ("errors", count(s.errors)),
-        ("calls made / cached", f"{d['calls_made']:,} / {s.cached:,}"),
+        ("not asked", f"{s.not_asked:,}"),
+        ("calls made / from cache", f"{d['calls_made']:,} / {s.cached:,}"),
         *((f"latency p{q}", _ms(lat[f"p{q}"])) for q in PERCENTILES),
         ("tokens in (total, mean)", _tokens(tokens["in_total"], tokens["in_mean"], tokens)),
         ("tokens out (total, mean)", _tokens(tokens["out_total"], tokens["out_mean"], tokens)),
@@ -206,10 +237,25 @@ def _confidence_section(summaries: Sequence[Summary]) -> str:
     having = [s for s in summaries if s.reliability is not None]
     if not having:
         return ""
+    colours = [_colour(summaries.index(s)) for s in having]
     parts = [
         "<h2>Confidence</h2>",
         "<p>Does the backend's confidence match how often every core field is right? At "
         f"confidence ≥ {CONFIRMATION_THRESHOLD} the app accepts an answer without asking.</p>",
+        '<div class="row">',
+        _figure(
+            _reliability_chart(having, colours),
+            "Reliability: each confidence bucket's mean confidence against the share of its "
+            "answers with every core field right (marker size and number: answers in the "
+            "bucket). On the diagonal, confidence means what it says; below it, over-confident.",
+        ),
+        _figure(
+            _coverage_risk_chart(having, colours),
+            "Coverage and risk: as the confidence threshold falls from 1 to 0, the share of "
+            "examples accepted without asking (x) and the share accepted with a core field "
+            f"wrong (y). The dot is the app's threshold, {CONFIRMATION_THRESHOLD}.",
+        ),
+        "</div>",
     ]
     for s in having:
         rows = [
@@ -348,21 +394,123 @@ def _colour(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
-def _accuracy_chart(summaries: Sequence[Summary]) -> Figure:
-    fig = _new_figure(11, 4.2)
-    ax = fig.add_subplot()
-    k = max(len(summaries), 1)
-    width = 0.8 / k
+def _legend(fig: Figure, names: Sequence[str]) -> None:
+    """One legend above the plot, outside it, so that it never covers bars or labels."""
+    ncols = 1 if any(len(n) > 40 for n in names) else min(len(names), 3)
+    fig.legend(loc="outside upper center", ncols=max(ncols, 1), fontsize="small", frameon=False)
+
+
+def _error_section(summaries: Sequence[Summary]) -> str:
+    having = [s for s in summaries if s.answered]
+    if not having:
+        return "<p>No error-rate chart: no backend answered anything.</p>"
+    left = [s.backend for s in summaries if not s.answered]
+    caption = (
+        "Error rate per field: share of the judged answers that are wrong (shorter is better). "
+        "The axis is zoomed to the largest error rate."
+    )
+    if left:
+        caption += f" Left out, no answers: {', '.join(left)}."
+    return _figure(_error_chart(having), caption)
+
+
+def _error_chart(summaries: Sequence[Summary]) -> Figure:
+    from matplotlib.ticker import PercentFormatter
+
     names = list(SCORED)
+    k = max(len(summaries), 1)
+    fig = _new_figure(9, 1.4 + len(names) * (0.2 + 0.2 * k))
+    ax = fig.add_subplot()
+    height = 0.8 / k
+    top = 0.0
     for i, s in enumerate(summaries):
-        xs = [j + (i - (k - 1) / 2) * width for j in range(len(names))]
-        ys = [100 * (s.accuracy(n) or 0.0) for n in names]
-        ax.bar(xs, ys, width, label=s.backend, color=_colour(i))
-    ax.set_xticks(range(len(names)), [label(n) for n in names], rotation=30, ha="right")
-    ax.set_ylabel("accuracy (%)")
-    ax.set_ylim(0, 105)
-    ax.grid(axis="y", alpha=0.3)
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(k, 3), fontsize="small")
+        ys = [r + (i - (k - 1) / 2) * height for r in range(len(names))]
+        errors = [_error_rate(s, n) for n in names]
+        shown = [e if e is not None else 0.0 for e in errors]
+        bars = ax.barh(ys, shown, height, label=s.backend, color=_colour(i))
+        texts = ["—" if e is None else f"{e:.1f}%" for e in errors]
+        ax.bar_label(bars, texts, padding=3, fontsize=8)
+        top = max(top, *shown)
+    ax.set_yticks(range(len(names)), [label(n) for n in names])
+    ax.get_yticklabels()[names.index("core")].set_fontweight("bold")
+    ax.invert_yaxis()
+    # Room on the right for the value labels; never less than 1% so 0 errors still reads.
+    ax.set_xlim(0, max(top * 1.22, 1.0))
+    ax.xaxis.set_major_formatter(PercentFormatter(decimals=1 if top < 5 else 0))
+    ax.set_xlabel("error rate (judged answers wrong)")
+    ax.grid(axis="x", alpha=0.3)
+    _legend(fig, [s.backend for s in summaries])
+    return fig
+
+
+def _error_rate(s: Summary, name: str) -> float | None:
+    acc = s.accuracy(name)
+    return None if acc is None else 100 * (1 - acc)
+
+
+def _coverage_risk_chart(summaries: Sequence[Summary], colours: Sequence[str]) -> Figure:
+    from matplotlib.ticker import PercentFormatter
+
+    fig = _new_figure(6.2, 4.8)
+    ax = fig.add_subplot()
+    top = 0.0
+    for s, colour in zip(summaries, colours, strict=True):
+        curve = s.coverage_risk(0.01)
+        xs = [100 * p["accepted"] for p in curve]
+        ys = [100 * p["wrong_accepted"] for p in curve]
+        ax.plot(xs, ys, color=colour, label=s.backend, lw=1.8, drawstyle="steps-post")
+        top = max(top, *ys)
+        at = next(p for p in curve if p["threshold"] >= CONFIRMATION_THRESHOLD)
+        ax.plot(
+            [100 * at["accepted"]], [100 * at["wrong_accepted"]], "o", color=colour, ms=7,
+            markeredgecolor="white",
+        )  # fmt: skip
+        ax.annotate(
+            f"≥ {CONFIRMATION_THRESHOLD}: {100 * at['accepted']:.1f}% accepted, "
+            f"{100 * at['wrong_accepted']:.1f}% wrong",
+            (100 * at["accepted"], 100 * at["wrong_accepted"]),
+            xytext=(-8, 10),
+            textcoords="offset points",
+            ha="right",
+            fontsize=8,
+            color=colour,
+        )
+    ax.set_xlim(0, 102)
+    ax.set_ylim(0, max(top * 1.25, 1.0))
+    ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
+    ax.yaxis.set_major_formatter(PercentFormatter(decimals=1))
+    ax.set_xlabel("examples auto-accepted (confidence ≥ threshold)")
+    ax.set_ylabel("examples auto-accepted and wrong")
+    ax.grid(alpha=0.3)
+    _legend(fig, [s.backend for s in summaries])
+    return fig
+
+
+def _reliability_chart(summaries: Sequence[Summary], colours: Sequence[str]) -> Figure:
+    fig = _new_figure(6.2, 4.8)
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], ls="--", color="#888", lw=1, label="perfectly calibrated")
+    biggest = max(b["count"] for s in summaries for b in s.reliability or [])
+    for s, colour in zip(summaries, colours, strict=True):
+        buckets = [b for b in s.reliability or [] if b["count"]]
+        xs = [b["mean_confidence"] for b in buckets]
+        ys = [b["accuracy"] for b in buckets]
+        sizes = [25 + 220 * b["count"] / max(biggest, 1) for b in buckets]
+        ax.plot(xs, ys, color=colour, lw=1.2, alpha=0.8)
+        ax.scatter(xs, ys, s=sizes, color=colour, alpha=0.85, edgecolors="white", label=s.backend)
+        for x, y, b in zip(xs, ys, buckets, strict=True):
+            ax.annotate(
+                f"{b['count']:,}", (x, y), xytext=(7, -11), textcoords="offset points",
+                fontsize=7, color="#444",
+            )  # fmt: skip
+    ax.axvline(CONFIRMATION_THRESHOLD, color="#bbb", lw=0.8, ls=":")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.05)
+    ax.set_aspect("equal")
+    ax.set_xlabel("mean confidence of the bucket")
+    ax.set_ylabel("share with every core field right")
+    ax.grid(alpha=0.3)
+    _legend(fig, ["perfectly calibrated", *(s.backend for s in summaries)])
     return fig
 
 

@@ -74,6 +74,15 @@ def field_correct(field: str, pred: Mapping[str, Any], gold: Mapping[str, Any]) 
     return _num_equal(pred.get(field), gold.get(field))
 
 
+def same_answer(field: str, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether two answers give the same value for `field`, compared as the scorer compares
+    an answer with the gold one (70.0 and 70 are the same weight; "squat" and "Squat" the same
+    exercise). The unit is compared even where neither answer has a weight."""
+    if field == "weight_unit":
+        return a.get("weight_unit") == b.get("weight_unit")
+    return field_correct(field, a, b) is not False and field_correct(field, b, a) is not False
+
+
 def score_fields(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> dict[str, bool | None]:
     """Every field's verdict plus "core" (all core fields right)."""
     verdicts = {f: field_correct(f, pred, gold) for f in FIELDS}

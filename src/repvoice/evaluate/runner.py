@@ -8,6 +8,11 @@ are returned with their line and reason, never dropped silently.
 Calls run on a thread pool with at most `concurrency` in flight; results come back in input
 order. A backend with an on-disk cache stores every answer as it arrives, so after Ctrl-C a
 re-run answers the finished examples from the cache and only calls for the rest.
+
+A backend that stops answering (`max_failures` calls in a row without an answer, e.g. a server
+that went down mid-run) is not asked about the rest: those examples get a "not asked" reply, so
+that a dead endpoint costs seconds, not minutes of retries. Examples without an answer are not
+judged (every verdict None): figures are over the answered ones.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from repvoice.schema import Context, WorkoutSet
 
 #: Called after each finished example with (done, total).
 Progress = Callable[[int, int], None]
+#: Calls in a row without an answer after which a run stops asking.
+MAX_FAILURES = 5
 
 
 @dataclass(frozen=True)
@@ -123,18 +130,27 @@ def run(
     *,
     concurrency: int = 4,
     progress: Progress | None = None,
+    max_failures: int | None = MAX_FAILURES,
 ) -> list[ExampleResult]:
-    """Ask `backend` about every example, at most `concurrency` at a time; results in input
-    order.
+    """Ask `backend` about every example, at most `concurrency` at a time; one result per
+    example, in input order.
+
+    After `max_failures` calls in a row (in the order they finish) end without an answer, no
+    further calls are made: calls not yet started are cancelled, those in flight finish, and
+    every example left gets a reply with `error_kind` "not_asked" (None: never stop).
 
     On KeyboardInterrupt the calls not yet started are cancelled and the interrupt is raised
     again; answers already received stay in the backend's cache.
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
+    if max_failures is not None and max_failures < 1:
+        raise ValueError("max_failures must be at least 1 (or None)")
     total = len(examples)
     replies: list[Reply | None] = [None] * total
     done = 0
+    streak = 0
+    stopped: str | None = None
     pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="repvoice-eval")
     pending: dict[Future[Reply], int] = {}
     queue = iter(enumerate(examples))
@@ -142,7 +158,7 @@ def run(
         # A window of 2 × concurrency keeps the workers busy without queueing the whole file,
         # so an interrupt leaves little to cancel.
         while True:
-            while len(pending) < 2 * concurrency:
+            while stopped is None and len(pending) < 2 * concurrency:
                 nxt = next(queue, None)
                 if nxt is None:
                     break
@@ -152,19 +168,34 @@ def run(
                 break
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in finished:
-                replies[pending.pop(fut)] = fut.result()
+                if fut.cancelled():
+                    pending.pop(fut)
+                    continue
+                reply = fut.result()
+                replies[pending.pop(fut)] = reply
                 done += 1
+                streak = 0 if reply.answered else streak + 1
+                if stopped is None and max_failures is not None and streak >= max_failures:
+                    stopped = (
+                        f"not asked: the run stopped after {streak} calls in a row got no "
+                        f"answer (last: {reply.error})"
+                    )
+                    for other in pending:
+                        other.cancel()  # those already running finish; the rest never start
                 if progress is not None:
                     progress(done, total)
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
-    return [
-        ExampleResult(ex.line, ex.text, ex.context, ex.gold, reply, _score(reply, ex.gold))
-        for ex, reply in zip(examples, replies, strict=True)
-        if reply is not None
-    ]
+    out = []
+    for ex, reply in zip(examples, replies, strict=True):
+        if reply is None:
+            reply = Reply.failed(stopped or "not asked", kind="not_asked")
+        out.append(
+            ExampleResult(ex.line, ex.text, ex.context, ex.gold, reply, _score(reply, ex.gold))
+        )
+    return out
 
 
 def _ask(backend: Backend, ex: EvalExample) -> Reply:
@@ -179,5 +210,9 @@ def _ask(backend: Backend, ex: EvalExample) -> Reply:
 
 
 def _score(reply: Reply, gold: dict[str, Any]) -> dict[str, bool | None]:
+    """Verdicts on an answer; none (all None) for an example without one. A reply holding no
+    JSON object is an answer, judged as the empty answer {}."""
+    if not reply.answered:
+        return dict.fromkeys(score_fields({}, gold))
     data = reply.data if isinstance(reply.data, dict) else {}
     return score_fields(data, gold)

@@ -1,25 +1,36 @@
 """Aggregate one backend's results into the figures `eval`, `compare` and the HTML report show.
 
-Every figure is over the N usable examples of the test file, one backend call each:
+Every figure is over the N usable examples of the test file, one backend call each, except
+field accuracy, which is over the answered ones:
 
-- Field accuracy: right / judged, per field, as `repvoice.evaluate.metrics.score_fields` judges
-  it: null = null counts as right; numbers by value, RPE to the half point; the exercise by name
-  (case-insensitive) or catalogue id; `weight_unit` only where the gold answer has a weight;
-  `notes` on presence. A call with no answer (error, no JSON object) is judged as the empty
-  answer {}, so it is wrong wherever the gold answer has a value.
+- Answered: examples the backend replied to, whatever the reply holds. Unanswered: calls that
+  failed after the backend's retries (errors), plus examples not asked because the run stopped
+  after too many calls in a row failed. Unanswered examples are not judged: an empty answer is
+  not counted as right where the gold answer is null.
+- Field accuracy: right / judged over the answered examples, per field, as
+  `repvoice.evaluate.metrics.score_fields` judges it: null = null counts as right; numbers by
+  value, RPE to the half point; the exercise by name (case-insensitive) or catalogue id;
+  `weight_unit` only where the gold answer has a weight; `notes` on presence. A reply with no
+  JSON object is judged as the empty answer {}, so it is wrong wherever the gold answer has a
+  value. A backend that answered nothing has no accuracy ("—").
 - Core: exercise, weight, weight unit, reps and RPE all right together.
-- JSON-valid rate: calls that returned one JSON object, over N (a failed call returned none).
+- JSON-valid rate: calls that returned one JSON object, over N.
 - Schema-valid rate: calls whose answer validates as `WorkoutSet`, over N. Invalid answers are
   still judged field by field: a field that is right is right.
 - Error rate: calls that failed after the backend's retries (transport, HTTP, timeout), over N.
+- Cache: answers taken from the reply cache (no call made). The cache key holds the model's
+  identity as the backend reports it (a checksum or version from the server's model list, a
+  hosted model id); "identity unknown" means the server gives none, so a swapped model behind
+  the same URL would still be answered from the cache (use --refresh).
 - Latency p50/p95/p99: of the calls that were made (not answered from the cache) and did not
-  fail, linear interpolation between ranks; `cached` says how many came from the cache.
+  fail, linear interpolation between ranks.
 - Tokens in/out: totals over the calls that report them, and the mean per reporting call.
 - Cost per 1,000 calls: mean `cost_usd` of the priced calls × 1,000; "free" for the local
   parser, "unknown" when no call was priced.
 - Confidence, for backends that give one: accuracy of "all core fields right" per confidence
-  bucket (the reliability table), and at confidence >= 0.85 the accuracy of the answers kept and
-  the coverage (answers kept / N).
+  bucket (the reliability table and diagram), at confidence >= 0.85 the accuracy of the answers
+  kept and the coverage (answers kept / N), and the coverage-risk curve: for each threshold,
+  the share of the N examples auto-accepted and the share both auto-accepted and wrong.
 """
 
 from __future__ import annotations
@@ -29,7 +40,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from repvoice.evaluate.metrics import CORE, FIELDS
+from repvoice.backends.base import Identity
+from repvoice.evaluate.metrics import CORE, FIELDS, same_answer
 from repvoice.evaluate.runner import ExampleResult
 from repvoice.parser.confidence import reliability_table
 from repvoice.schema import CONFIRMATION_THRESHOLD
@@ -49,6 +61,8 @@ LABELS: dict[str, str] = {
 #: The answer keys shown for a field when an answer is listed.
 SHOWN_KEYS: dict[str, tuple[str, ...]] = {"exercise": ("exercise_name",)}
 PERCENTILES: tuple[int, ...] = (50, 95, 99)
+#: Thresholds at which the coverage-risk curve is given in --json.
+CURVE_STEP = 0.05
 
 
 def label(name: str) -> str:
@@ -80,10 +94,15 @@ class Summary:
     examples: int
     right: dict[str, int] = field(default_factory=dict)
     judged: dict[str, int] = field(default_factory=dict)
+    answered: int = 0
     json_valid: int = 0
     schema_valid: int = 0
     errors: int = 0
+    not_asked: int = 0
+    stopped: str | None = None
     cached: int = 0
+    identity: str | None = None
+    identity_known: bool | None = None
     latencies_ms: list[float] = field(default_factory=list)
     tokens_in: int = 0
     tokens_out: int = 0
@@ -95,8 +114,39 @@ class Summary:
     reliability: list[dict[str, Any]] | None = None
     accuracy_at_threshold: float | None = None
     coverage_at_threshold: float | None = None
+    #: (confidence, core right) of every answer with a confidence in [0, 1].
+    scored_confidences: list[tuple[float, bool]] = field(default_factory=list)
     first_error: str | None = None
     seconds: float | None = None
+
+    @property
+    def unanswered(self) -> int:
+        """Examples without an answer: failed calls and examples not asked."""
+        return self.examples - self.answered
+
+    @property
+    def failed(self) -> bool:
+        """No answer at all, or the run stopped early: the figures do not stand for the file."""
+        return bool(self.examples) and (self.answered == 0 or self.stopped is not None)
+
+    def coverage_risk(self, step: float = CURVE_STEP) -> list[dict[str, float]]:
+        """For thresholds 0, step, ..., 1: the share of the N examples whose answer has at least
+        that confidence (auto-accepted), and the share auto-accepted with a core field wrong."""
+        if not self.scored_confidences or not self.examples:
+            return []
+        n = self.examples
+        points = []
+        for i in range(round(1 / step) + 1):
+            t = round(i * step, 6)
+            kept = [ok for c, ok in self.scored_confidences if c >= t]
+            points.append(
+                {
+                    "threshold": t,
+                    "accepted": len(kept) / n,
+                    "wrong_accepted": sum(not ok for ok in kept) / n,
+                }
+            )
+        return points
 
     def accuracy(self, name: str) -> float | None:
         """right / judged for a field or "core"; None when nothing was judged."""
@@ -125,10 +175,17 @@ class Summary:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able figures (the `--json` output of `eval` and `compare`)."""
-        made = self.examples - self.cached
+        made = self.examples - self.cached - self.not_asked
         return {
             "backend": self.backend,
+            "identity": {"label": self.identity, "known": self.identity_known},
             "examples": self.examples,
+            "answered": self.answered,
+            "unanswered": self.unanswered,
+            "not_asked": self.not_asked,
+            "stopped": self.stopped,
+            "failed": self.failed,
+            "accuracy_over": "answered examples",
             "accuracy": {n: self.accuracy(n) for n in SCORED},
             "judged": {n: self.judged.get(n, 0) for n in SCORED},
             "right": {n: self.right.get(n, 0) for n in SCORED},
@@ -166,6 +223,7 @@ class Summary:
                 "threshold": CONFIRMATION_THRESHOLD,
                 "accuracy_at_or_above": self.accuracy_at_threshold,
                 "coverage_at_or_above": self.coverage_at_threshold,
+                "coverage_risk": self.coverage_risk(),
             },
             "seconds": None if self.seconds is None else round(self.seconds, 3),
         }
@@ -179,16 +237,50 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
+def answered_label(s: Summary) -> str:
+    """ "384 / 384", or with the reason when some are missing ("0 / 384: failed")."""
+    text = f"{s.answered:,} / {s.examples:,}"
+    if s.examples and not s.answered:
+        return f"{text}: failed"
+    return f"{text}: stopped" if s.stopped else text
+
+
+def unanswered_note(s: Summary) -> str:
+    """One line on the examples without an answer (empty when there are none)."""
+    if not s.unanswered:
+        return ""
+    parts = [f"{s.errors:,} failed calls"] if s.errors else []
+    if s.not_asked:
+        parts.append(f"{s.not_asked:,} not asked")
+    head = f"{s.unanswered:,} of {s.examples:,} examples unanswered ({', '.join(parts)})"
+    if not s.answered:
+        head += "; no accuracy: nothing was answered"
+    else:
+        head += f"; accuracy is over the {s.answered:,} answered"
+    if s.stopped:
+        head += f"; {s.stopped}"
+    elif s.first_error:
+        head += f"; first error: {s.first_error}"
+    return head
+
+
 def is_free(uri: str) -> bool:
     """Whether a backend costs nothing per call (the local parser)."""
     return uri.split(":", 1)[0] == "local"
 
 
 def summarise(
-    backend: str, results: Sequence[ExampleResult], *, seconds: float | None = None
+    backend: str,
+    results: Sequence[ExampleResult],
+    *,
+    seconds: float | None = None,
+    identity: Identity | None = None,
 ) -> Summary:
-    """The figures of `results` (one backend's answers to one test set)."""
+    """The figures of `results` (one backend's answers to one test set); `identity` is what
+    the backend said of itself before the run."""
     s = Summary(backend=backend, examples=len(results), free=is_free(backend), seconds=seconds)
+    if identity is not None:
+        s.identity, s.identity_known = identity.label, identity.known
     confidences: list[float] = []
     core_right: list[bool] = []
     for r in results:
@@ -198,9 +290,15 @@ def summarise(
                 s.right[name] = s.right.get(name, 0) + bool(ok)
         reply = r.reply
         failed = reply.error is not None
+        if reply.error_kind == "not_asked":
+            s.not_asked += 1
+            s.stopped = s.stopped or (reply.error or "").removeprefix("not asked: ")
+            continue
         if failed:
             s.errors += 1
             s.first_error = s.first_error or reply.error
+        else:
+            s.answered += 1
         answered = not failed and isinstance(reply.data, dict)
         s.json_valid += answered and reply.json_valid
         s.schema_valid += answered and reply.json_valid and reply.schema_valid
@@ -228,6 +326,7 @@ def summarise(
         kept = [ok for c, ok in zip(confidences, core_right, strict=True) if c >= 0.85]
         s.accuracy_at_threshold = sum(kept) / len(kept) if kept else None
         s.coverage_at_threshold = len(kept) / len(results)
+        s.scored_confidences = list(zip(confidences, core_right, strict=True))
     return s
 
 
@@ -290,11 +389,16 @@ def disagreements(runs: Mapping[str, Sequence[ExampleResult]]) -> list[Disagreem
         return []
     out = []
     for rows in zip(*runs.values(), strict=True):
+        # Only answers can disagree: a backend without an answer here has no say.
+        answered = [r for r in rows if r.reply.answered]
+        if len(answered) < 2:
+            continue
         disputed = []
         for f in FIELDS:
-            verdicts = {r.verdicts.get(f) for r in rows}
-            values = {repr(shown(r.predicted, [f])) for r in rows}
-            if len(verdicts) > 1 or (verdicts == {False} and len(values) > 1):
+            verdicts = {r.verdicts.get(f) for r in answered}
+            first = answered[0].predicted
+            differ = any(not same_answer(f, first, r.predicted) for r in answered[1:])
+            if len(verdicts) > 1 or (verdicts == {False} and differ):
                 disputed.append(f)
         if not disputed:
             continue

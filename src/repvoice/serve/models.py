@@ -201,6 +201,10 @@ class ModelCard(BaseModel):
     object: Literal["model"] = "model"
     created: int
     owned_by: str = "repvoice"
+    #: The served model's version (its meta's `version`, else its training time).
+    version: str | None = None
+    #: "sha256:<hex>" of the served model and chat routing: changes whenever the answers may.
+    checksum: str | None = None
 
 
 class ModelList(BaseModel):

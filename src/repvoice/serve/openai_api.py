@@ -7,6 +7,7 @@ the compact workout-set JSON as the assistant content. The app's system turn may
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import uuid
@@ -42,19 +43,48 @@ _FORMATS = ("text", "json_object", "json_schema")
 
 
 @router.get("/models", summary="List models", response_model=ModelList)
-async def list_models() -> dict[str, Any]:
-    """The one model this server answers as (requests may name any model)."""
-    return {"object": "list", "data": [_card(MODEL_ID)]}
+async def list_models(request: Request) -> dict[str, Any]:
+    """The one model this server answers as (requests may name any model), with the served
+    model's `version` and `checksum`, so that clients (and their caches) can tell a restart
+    with another model from the same one."""
+    return {"object": "list", "data": [_card(MODEL_ID, request.app.state.service)]}
 
 
 @router.get("/models/{model_id:path}", summary="Describe a model", response_model=ModelCard)
-async def get_model(model_id: str) -> dict[str, Any]:
+async def get_model(model_id: str, request: Request) -> dict[str, Any]:
     """Any model id is served by the local parser, so any id is described."""
-    return _card(model_id)
+    return _card(model_id, request.app.state.service)
 
 
-def _card(model_id: str) -> dict[str, Any]:
-    return {"id": model_id, "object": "model", "created": _STARTED, "owned_by": "repvoice"}
+def _card(model_id: str, service: Service) -> dict[str, Any]:
+    version, checksum = _served_identity(service)
+    return {
+        "id": model_id,
+        "object": "model",
+        "created": _STARTED,
+        "owned_by": "repvoice",
+        "version": version,
+        "checksum": checksum,
+    }
+
+
+def _served_identity(service: Service) -> tuple[str | None, str]:
+    """(the model's version: its meta's `version`, else when it was trained; a sha256 over the
+    model and the chat route, since a fallback LLM also shapes the answers)."""
+    from repvoice.backends.base import display_uri
+    from repvoice.backends.identity import model_fingerprint
+
+    parser = service.router.parser
+    route = service.router.routes.get("chat")
+    routing = (
+        [display_uri(route.primary), display_uri(route.fallback or ""), route.threshold]
+        if route is not None
+        else []
+    )
+    blob = json.dumps([model_fingerprint(parser), routing], separators=(",", ":"))
+    checksum = f"sha256:{hashlib.sha256(blob.encode()).hexdigest()}"
+    version = parser.meta.get("version") or parser.meta.get("created")
+    return (str(version) if version is not None else None), checksum
 
 
 @router.post(
