@@ -90,6 +90,7 @@ class FakeOpenAI:
         self.models = models
         self.fail_after = fail_after
         self.chats = 0
+        self.model_lists = 0  # GET /models requests
         self.requests: list[dict[str, Any]] = []
         self.seen: Counter[str] = Counter()
         self._lock = threading.Lock()
@@ -183,6 +184,8 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_GET(self) -> None:
+            with server._lock:
+                server.model_lists += 1
             if not self.path.endswith("/models") or server.models is None:
                 self._send(404, json.dumps({"error": {"message": f"no route {self.path}"}}), {})
                 return
