@@ -17,6 +17,9 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 # Wide, stable terminal for rich tables, set before any test imports the CLI's consoles.
 os.environ["COLUMNS"] = "200"
+# LiteLLM fetches its price map from GitHub on import unless told not to; a test module that
+# imports it directly (before repvoice's own loader sets this) must not reach the network.
+os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -422,7 +422,7 @@ def _exit(testset: TestSet, summaries: Sequence[Summary]) -> None:
     dead = [s for s in summaries if s.failed]
     for s in dead:
         if s.stopped:
-            what = f"stopped: {s.stopped}; {s.not_asked:,} of {s.examples:,} examples not asked"
+            what = f"{s.stopped}; {s.not_asked:,} of {s.examples:,} examples not asked"
         else:
             what = f"every call failed; first: {s.first_error or ''}"
         err_console.print(

@@ -246,8 +246,9 @@ def _confidence_section(summaries: Sequence[Summary]) -> str:
         _figure(
             _reliability_chart(having, colours),
             "Reliability: each confidence bucket's mean confidence against the share of its "
-            "answers with every core field right (marker size and number: answers in the "
-            "bucket). On the diagonal, confidence means what it says; below it, over-confident.",
+            "answers with every core field right (marker size: answers in the bucket, as "
+            "counted in the tables below). On the diagonal, confidence means what it says; "
+            "below it, over-confident.",
         ),
         _figure(
             _coverage_risk_chart(having, colours),
@@ -436,6 +437,8 @@ def _error_chart(summaries: Sequence[Summary]) -> Figure:
     ax.invert_yaxis()
     # Room on the right for the value labels; never less than 1% so 0 errors still reads.
     ax.set_xlim(0, max(top * 1.22, 1.0))
+    if top * 1.22 > 100:  # room for the labels, but no ticks past 100%
+        ax.set_xticks(range(0, 101, 20))
     ax.xaxis.set_major_formatter(PercentFormatter(decimals=1 if top < 5 else 0))
     ax.set_xlabel("error rate (judged answers wrong)")
     ax.grid(axis="x", alpha=0.3)
@@ -474,6 +477,7 @@ def _coverage_risk_chart(summaries: Sequence[Summary], colours: Sequence[str]) -
             ha="right",
             fontsize=8,
             color=colour,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
         )
     ax.set_xlim(0, 102)
     ax.set_ylim(0, max(top * 1.25, 1.0))
@@ -496,16 +500,15 @@ def _reliability_chart(summaries: Sequence[Summary], colours: Sequence[str]) -> 
         xs = [b["mean_confidence"] for b in buckets]
         ys = [b["accuracy"] for b in buckets]
         sizes = [25 + 220 * b["count"] / max(biggest, 1) for b in buckets]
-        ax.plot(xs, ys, color=colour, lw=1.2, alpha=0.8)
-        ax.scatter(xs, ys, s=sizes, color=colour, alpha=0.85, edgecolors="white", label=s.backend)
-        for x, y, b in zip(xs, ys, buckets, strict=True):
-            ax.annotate(
-                f"{b['count']:,}", (x, y), xytext=(7, -11), textcoords="offset points",
-                fontsize=7, color="#444",
-            )  # fmt: skip
+        # A faint line only guides the eye: buckets are few, and some hold a handful.
+        ax.plot(xs, ys, color=colour, lw=1, alpha=0.35)
+        ax.scatter(
+            xs, ys, s=sizes, color=colour, alpha=0.85, edgecolors="white", label=s.backend,
+            clip_on=False, zorder=3,
+        )  # fmt: skip
     ax.axvline(CONFIRMATION_THRESHOLD, color="#bbb", lw=0.8, ls=":")
     ax.set_xlim(0, 1.02)
-    ax.set_ylim(0, 1.05)
+    ax.set_ylim(-0.02, 1.04)
     ax.set_aspect("equal")
     ax.set_xlabel("mean confidence of the bucket")
     ax.set_ylabel("share with every core field right")
@@ -583,7 +586,7 @@ def _validity_chart(summaries: Sequence[Summary]) -> Figure:
     ax.invert_yaxis()
     ax.set_xlabel(f"answers (of {summaries[0].examples:,})" if summaries else "answers")
     ax.set_xlim(0, max([s.examples for s in summaries] or [1]) * 1.12 or 1)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=3, fontsize="small")
+    _legend(fig, [k[0] for k in kinds])
     return fig
 
 
