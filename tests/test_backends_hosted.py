@@ -84,6 +84,11 @@ def test_openai_fine_tuned_id_and_judging(server: FakeOpenAI, tmp_path: Path) ->
 
         malformed = backend.parse(Request("malformed"))
         assert malformed.error is None and not malformed.json_valid and malformed.data is None
+        # a hosted model is known by its id (fine-tuned ids are unique); nothing is probed
+        identity = backend.probe()
+        assert identity.known and identity.label.startswith(f"model id {model}")
+        assert identity.key == {"model": f"openai/{model}"}
+        assert server.model_lists == 0
 
 
 def test_litellm_errors_retries_and_timeouts(server: FakeOpenAI, tmp_path: Path) -> None:

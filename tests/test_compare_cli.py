@@ -91,18 +91,28 @@ def test_compare_table_and_report(small_test: Path, server: ChatServer, tmp_path
     assert result.exit_code == 0, result.output
     out = result.output
     assert "all core fields" in out and "cost per 1,000 calls" in out
+    assert re.search(r"answered\s+│\s+40 / 40\s+│\s+40 / 40", out)
+    assert re.search(r"calls made / from cache\s+│\s+40 / 0\s+│\s+40 / 0", out)
     assert "examples where the backends disagree" in out
     html = report.read_text(encoding="utf-8")
     # error rates, validity, latency, cost, and both confidence charts (the gold has one)
     assert html.count("<svg") == 6
     assert remote_resources(html) == []
     assert "Where the backends disagree" in html
+    assert "calls made / from cache" in html and "model identity" in html
+    assert "Reliability:" in html and "Coverage and risk:" in html
     assert "Sure! Here is the JSON" not in html  # raw text is not shown, the verdict is
 
     # a second run answers the server's part from the cache
     again = _compare(small_test, server, tmp_path, "--json")
     remote = json.loads(again.stdout)["backends"][1]
     assert remote["cached"] == 40 and remote["latency_ms"]["measured"] == 0
+    # the test server lists no models: the identity is unknown, and the table warns on hits
+    assert remote["identity"]["known"] is False
+    table = _compare(small_test, server, tmp_path)
+    assert "40 answers came from the cache, and the server does not identify" in " ".join(
+        table.stdout.split()
+    )
     assert server.requests == 40
 
 

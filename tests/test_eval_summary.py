@@ -227,3 +227,14 @@ def test_percentile_interpolates_between_ranks() -> None:
     assert percentile(values, 99) == pytest.approx(397.0)
     assert percentile([7.0], 99) == 7.0
     assert percentile([], 50) is None
+
+
+def test_coverage_risk_by_hand(summary) -> None:
+    s, _ = summary
+    # a: confidence 0.9, core right; b: 0.6, core wrong; c and d give none; N = 4
+    curve = {p["threshold"]: p for p in s.to_dict()["confidence"]["coverage_risk"]}
+    assert len(curve) == 21 and curve[0.0]["accepted"] == 0.5
+    assert curve[0.0]["wrong_accepted"] == 0.25  # b
+    assert curve[0.6] == {"threshold": 0.6, "accepted": 0.5, "wrong_accepted": 0.25}
+    assert curve[0.65] == {"threshold": 0.65, "accepted": 0.25, "wrong_accepted": 0.0}
+    assert curve[0.9]["accepted"] == 0.25 and curve[0.95]["accepted"] == 0.0
