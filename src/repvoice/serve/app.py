@@ -80,9 +80,12 @@ def build_service(config: ServeConfig, model: Path | None = None) -> Service:
     """Load the parser and build the backends; `ModelError` / `BackendError` when unusable."""
     path = model_dir(config, model)
     parser = Parser.load(path)
-    router = Router(parser, config)
+    metrics = Metrics()
+    router = Router(parser, config, on_change=metrics.observe_backend)
+    for guarded in router.backends.values():
+        metrics.observe_backend(guarded)
     name = str(parser.meta.get("name") or (path.name if path else "bundled"))
-    return Service(router, Metrics(), get_encoding(), name)
+    return Service(router, metrics, get_encoding(), name)
 
 
 def create_app(

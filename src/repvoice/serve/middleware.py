@@ -44,14 +44,17 @@ class ServiceMiddleware:
             await send(message)
 
         try:
-            authorization: bytes | None = None
+            authorizations: list[bytes] = []
             length: bytes | None = None
             for name, value in scope["headers"]:
                 if name == b"authorization":
-                    authorization = value
+                    authorizations.append(value)
                 elif name == b"content-length":
                     length = value
-            if not self.auth.allows(path, authorization):
+            if len(authorizations) > 1:
+                # Proxies and servers disagree on which of two wins: take neither.
+                await _reply(send_status, 400, "send one Authorization header, not several")
+            elif not self.auth.allows(path, authorizations[0] if authorizations else None):
                 await _reply(
                     send_status,
                     401,
