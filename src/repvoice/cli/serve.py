@@ -134,6 +134,7 @@ def serve_command(
         ),
         style="dim",
         highlight=False,
+        soft_wrap=True,
     )
     # uvicorn re-raises the stop signal once it has shut down gracefully; a stop asked for is
     # a clean exit, not a death by signal.
