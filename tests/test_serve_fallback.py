@@ -165,4 +165,3 @@ def test_no_secrets_in_answers_probes_metrics_or_logs(fake: FakeOpenAI, tmp_path
     assert f"fallback {label} failed: HTTP 401: Incorrect API key provided: ***" in output
     assert "GET /healthz?api_key=***" in output  # the access log ran, redacted
     assert PASSWORD not in output and KEY not in output
-
