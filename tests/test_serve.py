@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -159,6 +161,22 @@ BAD_VOICE: list[tuple[str, dict[str, Any], int, str | None]] = [
      "workout_context"),
     ("context bad value", {"json": {"text": "x", "context": {"last_weight": -5}}}, 422, "context"),
     ("user_id number", {"json": {"transcript": "bench", "user_id": 7}}, 422, "user_id"),
+    # Context values the answer would copy but cannot carry (they were 500s).
+    ("context id over 64", {"json": {"transcript": "same weight for 7",
+     "workout_context": {"current_exercise_id": "x" * 65, "last_weight": 225}}}, 422,
+     "workout_context.current_exercise_id"),
+    ("context name over 120", {"json": {"text": "same weight for 7",
+     "context": {"exercise_name": "y" * 121, "weight": 225}}}, 422, "context.exercise_name"),
+    ("context surrogate name", {"content": b'{"transcript": "same weight for 7", '
+     b'"context": {"exercise_name": "\\ud800", "weight": 225}}'}, 422, "context.exercise_name"),
+    ("context surrogate id", {"content": b'{"transcript": "same weight for 7", '
+     b'"workout_context": {"exercise_id": "\\udfff"}}'}, 422, "workout_context.exercise_id"),
+    ("giant integer", {"content": b'{"transcript": "bench", "context": {"last_reps": '
+     + b"9" * 5000 + b"}}"}, 400, None),
+    ("form content type", {"content": b'{"transcript": "bench 225 for 5"}',
+     "headers": {"Content-Type": "application/x-www-form-urlencoded"}}, 415, None),
+    ("text content type", {"content": b'{"transcript": "bench 225 for 5"}',
+     "headers": {"Content-Type": "text/plain"}}, 415, None),
 ]  # fmt: skip
 
 
@@ -198,12 +216,67 @@ BAD_CHAT: list[tuple[str, Any, str | None]] = [
      {"role": "user", "content": "bench"}]}, "messages[0].content"),
     ("long user turn", {"messages": [{"role": "user", "content": "b" * 600}]},
      "messages[0].content"),
+    ("context id over 64", {"messages": [{"role": "system", "content": "p\n\nContext: "
+     + json.dumps({"exercise_id": "x" * 65, "weight": 225})},
+     {"role": "user", "content": "same weight for 7"}]}, "messages[0].content"),
+    ("context name over 120", {"messages": [{"role": "system", "content": "p\n\nContext: "
+     + json.dumps({"exercise_name": "y" * 121})},
+     {"role": "user", "content": "same weight for 7"}]}, "messages[0].content"),
+    ("context surrogate", {"messages": [{"role": "system", "content": "p\n\nContext: "
+     '{"exercise_name": "\\ud800", "weight": 225}'},
+     {"role": "user", "content": "same weight for 7"}]}, "messages[0].content"),
+    ("context giant integer", {"messages": [{"role": "system", "content": "p\n\nContext: "
+     '{"weight": ' + "9" * 5000 + "}"}, {"role": "user", "content": "same weight for 7"}]},
+     "messages[0].content"),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(("kind", "body", "field"), BAD_CHAT)
 def test_bad_chat_input(server: ServeProcess, kind: str, body: Any, field: str | None) -> None:
     assert_error(server.client.post("/v1/chat/completions", json=body), 422, field)
+
+
+def test_json_content_types_are_accepted(server: ServeProcess) -> None:
+    body = b'{"transcript": "bench 225 for 5"}'
+    for kind in ("application/json", "application/json; charset=utf-8", "Application/JSON"):
+        resp = server.client.post("/api/voice/parse", content=body, headers={"Content-Type": kind})
+        assert resp.status_code == 200, (kind, resp.text)
+    chat = json.dumps({"messages": [{"role": "user", "content": "bench 225 for 5"}]})
+    resp = server.client.post(
+        "/v1/chat/completions", content=chat, headers={"Content-Type": "text/plain"}
+    )
+    assert_error(resp, 415)
+
+
+def test_required_list_of_non_names_is_ignored(server: ServeProcess) -> None:
+    fmt = {
+        "type": "json_schema",
+        "json_schema": {
+            "schema": {
+                "properties": {"reps": {}, "rpe": {}},
+                "required": [["reps"], {"a": 1}, "rpe"],
+            }
+        },
+    }
+    body = {"messages": [{"role": "user", "content": "bench 225 for 5"}], "response_format": fmt}
+    resp = server.client.post("/v1/chat/completions", json=body)
+    assert resp.status_code == 200, resp.text
+    assert json.loads(resp.json()["choices"][0]["message"]["content"]) == {"reps": 5, "rpe": None}
+
+
+def test_context_exercise_not_in_the_catalogue_needs_confirmation(server: ServeProcess) -> None:
+    ctx = {"exercise_id": "my-own-123", "exercise_name": "Zorbulator Press", "weight": 100,
+           "weight_unit": "kg", "reps": 5}  # fmt: skip
+    body = server.client.post(
+        "/api/voice/parse", json={"transcript": "same weight for 7", "context": ctx}
+    ).json()
+    assert (body["exercise_name"], body["weight"], body["reps"]) == ("Zorbulator Press", 100, 7)
+    assert body["requires_confirmation"] is True
+    known = {"current_exercise_id": BENCH_ID, "last_weight": 225, "last_reps": 8}
+    body = server.client.post(
+        "/api/voice/parse", json={"transcript": "same weight for 7", "workout_context": known}
+    ).json()
+    assert body["exercise_id"] == BENCH_ID
 
 
 def test_unknown_path_and_method(server: ServeProcess) -> None:
@@ -431,6 +504,11 @@ def test_bearer_auth() -> None:
         bad = openai.OpenAI(base_url=f"{srv.base_url}/v1", api_key="nope", max_retries=0)
         with pytest.raises(openai.AuthenticationError):
             bad.models.list()
+        # Two Authorization headers: neither wins, whichever order (the right key included).
+        for pair in ([f"Bearer {KEY}", "Bearer sk-test-wrong"], ["Bearer x", f"Bearer {KEY}"]):
+            two = httpx.Headers([("Authorization", value) for value in pair])
+            error = assert_error(c.post("/api/voice/parse", json=body, headers=two), 400)
+            assert "one Authorization header" in error["message"]
         code, err = srv.stop()
     assert code == 0
     assert "POST /api/voice/parse" in err  # the access log ran ...
@@ -454,3 +532,120 @@ def test_cli_help_and_bad_config(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "unknown backend" in result.output
     result = runner.invoke(app, ["serve", "--config", str(tmp_path / "missing.toml")])
     assert result.exit_code == 2 and "no such config file" in result.output
+
+
+def test_two_authorization_headers_without_a_key(server: ServeProcess) -> None:
+    two = httpx.Headers([("Authorization", "Bearer a"), ("Authorization", "Bearer b")])
+    assert_error(server.client.get("/metrics", headers=two), 400)
+
+
+# --- slow clients -------------------------------------------------------------------------------
+
+
+def slow_client(port: int, parts: list[bytes], pause: float) -> tuple[float, bytes]:
+    """Send `parts` `pause` seconds apart on one raw connection, then read until the server
+    closes it: (seconds until closed, what the server sent)."""
+    start = time.monotonic()
+    received = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        try:
+            for part in parts:
+                sock.sendall(part)
+                time.sleep(pause)
+            while chunk := sock.recv(4096):
+                received += chunk
+        except OSError:  # the server closed the connection while we were still sending
+            pass
+    return time.monotonic() - start, received
+
+
+def test_slow_clients_are_cut_off() -> None:
+    head = b"POST /api/voice/parse HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    cases = {
+        "silent": [],
+        # One byte at a time: headers that never end, then a body that never ends.
+        "headers": [bytes([b]) for b in head] * 3,
+        "body": [head + b"Content-Length: 40\r\n\r\n", *[b"x"] * 40],
+    }
+    with ServeProcess("--read-timeout", "1") as srv:
+        results: dict[str, tuple[float, bytes]] = {}
+
+        def run(name: str) -> None:
+            results[name] = slow_client(srv.port, cases[name], 0.1)
+
+        clients = [threading.Thread(target=run, args=(name,)) for name in cases for _ in range(3)]
+        for t in clients:
+            t.start()
+        for t in clients:
+            t.join(timeout=15)
+        for name, (seconds, received) in results.items():
+            assert 0.9 < seconds < 3.0, (name, seconds)
+            if received:  # a client still sending may miss the answer before the close
+                assert received.startswith(b"HTTP/1.1 408 "), (name, received[:80])
+                assert b'"type": "request_timeout"' in received
+        assert results["silent"][1].startswith(b"HTTP/1.1 408 ")
+        # A client that sends its request in time is served as usual.
+        assert (
+            srv.client.post("/api/voice/parse", json={"transcript": "bench 5x5"}).status_code == 200
+        )
+
+
+# --- docs offline, and serve without its extra -------------------------------------------------
+
+
+def test_docs_page_uses_only_its_own_assets(server: ServeProcess) -> None:
+    html = server.client.get("/docs").text
+    urls = re.findall(r"""(?:src|href)=["']([^"']+)["']""", html) + re.findall(
+        r"""url: ?'([^']+)'""", html
+    )
+    assert "/docs/assets/swagger-ui-bundle.js" in urls and "/docs/assets/swagger-ui.css" in urls
+    for url in urls:
+        assert url.startswith("/"), f"{url} is not served by the app"
+        resp = server.client.get(url)
+        assert resp.status_code == 200 and resp.content, url
+    assert "cdn" not in html.lower()
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs chromium (apt-get install chromium)")
+def test_docs_page_renders_offline(server: ServeProcess, tmp_path: Path) -> None:
+    """Chromium with networking off reads the rendered page: Swagger UI drew the operations."""
+    assert CHROMIUM is not None
+    cmd = [
+        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+        "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=127.0.0.1",  # nothing else reachable
+        "--virtual-time-budget=10000", "--dump-dom", f"{server.base_url}/docs",
+    ]  # fmt: skip
+    dom = subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout
+    assert 'class="swagger-ui' in dom
+    assert "/api/voice/parse" in dom and "/v1/chat/completions" in dom
+    assert "Failed to load API definition" not in dom
+
+
+BLOCK_FASTAPI = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in ("fastapi", "uvicorn"):
+            raise ImportError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, Block())
+from repvoice.cli import main
+main()
+"""
+
+
+def test_serve_without_the_extra_prints_the_install_hint() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", BLOCK_FASTAPI, "serve", "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "pip install 'repvoice[serve]'" in lines[0], done.stderr

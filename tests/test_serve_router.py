@@ -36,13 +36,17 @@ def fake() -> Iterator[FakeOpenAI]:
         yield server
 
 
-def write_config(tmp: Path, fake: FakeOpenAI, *, timeout: float = 1.0, extra: str = "") -> Path:
+def write_config(
+    tmp: Path, fake: FakeOpenAI, *, timeout: float = 1.0, extra: str = "", top: str = ""
+) -> Path:
+    """A config with the fake as the fallback; `top` adds top-level keys, `extra` tables."""
     path = tmp / "serve.toml"
     path.write_text(
         f"""
 fallback = "fake"
 threshold = 0.70
 fallback_timeout = {timeout}
+{top}
 
 [backends.fake]
 uri = "openai-compatible:voice-model@{fake.base_url}"
@@ -56,8 +60,12 @@ options = {{ response_format = "json_object" }}
 
 @pytest.fixture(scope="module")
 def hybrid(fake: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
+    # The circuit breaker has its own tests: here failures must not keep the fallback out.
     config = write_config(
-        tmp_path_factory.mktemp("hybrid"), fake, extra='[routes.chat]\nfallback = ""\n'
+        tmp_path_factory.mktemp("hybrid"),
+        fake,
+        extra='[routes.chat]\nfallback = ""\n',
+        top="breaker_failures = 1000",
     )
     with ServeProcess("--config", str(config)) as srv:
         yield srv

@@ -38,7 +38,8 @@ class Canned:
     """One recorded reply: a chat completion with `content`, or `status` with an error body.
 
     `body` replaces the whole response body; `delay` holds the reply back (cut short when the
-    server stops).
+    server stops); `drip` sends the headers at once, then the body one byte every `drip`
+    seconds (a sick server whose every read succeeds, slowly).
     """
 
     status: int = 200
@@ -46,6 +47,7 @@ class Canned:
     body: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    drip: float = 0.0
     usage: tuple[int, int] = (57, 38)
 
 
@@ -73,6 +75,9 @@ SCENARIOS: dict[str, list[Canned]] = {
     "bad-request": [_error(400, "Invalid schema for response_format", "invalid_request_error")],
     "not-a-completion": [Canned(body="<html><body>502 Bad Gateway</body></html>")],
     "hang": [Canned(content=VALID, delay=30.0)],
+    "drip": [Canned(content=VALID, drip=0.2)],
+    # An integer of 5,000 digits: over Python's int_max_str_digits, json.loads refuses it.
+    "giant-int": [Canned(content='{"reps": ' + "9" * 5000 + ', "confidence": 0.9}')],
 }
 
 
@@ -91,6 +96,8 @@ class FakeOpenAI:
         self.fail_after = fail_after
         self.chats = 0
         self.model_lists = 0  # GET /models requests
+        #: When set, every request gets this reply, whatever its text (a server gone sick).
+        self.override: Canned | None = None
         self.requests: list[dict[str, Any]] = []
         self.seen: Counter[str] = Counter()
         self._lock = threading.Lock()
@@ -137,6 +144,8 @@ class FakeOpenAI:
             self.chats += 1
             if self.fail_after is not None and self.chats > self.fail_after:
                 return None
+        if self.override is not None:
+            return self.override
         replies = self.scenarios.get(text) or [Canned(content=VALID)]
         return replies[min(n, len(replies) - 1)]
 
@@ -211,9 +220,9 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 return
             model = body.get("model", "") if isinstance(body, dict) else ""
             text = canned.body if canned.body is not None else _completion(model, canned)
-            self._send(canned.status, text, canned.headers)
+            self._send(canned.status, text, canned.headers, canned.drip)
 
-        def _send(self, status: int, text: str, headers: dict[str, str]) -> None:
+        def _send(self, status: int, text: str, headers: dict[str, str], drip: float = 0.0) -> None:
             data = text.encode("utf-8")
             try:
                 self.send_response(status)
@@ -222,7 +231,15 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(data)
+                if not drip:
+                    self.wfile.write(data)
+                    return
+                self.wfile.flush()
+                for i in range(len(data)):
+                    if server._stopping.wait(drip):
+                        return
+                    self.wfile.write(data[i : i + 1])
+                    self.wfile.flush()
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (its timeout); nothing to tell it
 

@@ -35,12 +35,13 @@ def judge(raw: str | None) -> Judged:
         return Judged(None, False, False, "empty reply", None)
     try:
         data = json.loads(raw)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        reason = (
-            f"{exc.msg} at line {exc.lineno} column {exc.colno}"
-            if isinstance(exc, json.JSONDecodeError)
-            else "nested too deeply"
-        )
+    except (ValueError, RecursionError) as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            reason = f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+        elif isinstance(exc, RecursionError):
+            reason = "nested too deeply"
+        else:  # an integer longer than Python's int_max_str_digits (4,300)
+            reason = "a number too long to read"
         return Judged(None, False, False, f"not JSON: {reason}", None)
     if not isinstance(data, dict):
         return Judged(None, False, False, f"not a JSON object: {type(data).__name__}", None)

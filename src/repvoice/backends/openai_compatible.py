@@ -34,6 +34,7 @@ import httpx
 
 from repvoice.backends.base import BackendError, BackendUnreachable, Identity
 from repvoice.backends.options import Options
+from repvoice.backends.read_deadline import post_json
 from repvoice.backends.registry import register
 from repvoice.backends.remote import Completion, RemoteBackend, response_format_body
 from repvoice.backends.retry import Permanent, Transient, is_retryable_status, retry_after_seconds
@@ -156,7 +157,8 @@ class OpenAICompatibleBackend(RemoteBackend):
 
     def _complete(self, messages: list[dict[str, str]]) -> Completion:
         try:
-            resp = self._client.post("/chat/completions", json=self.request_body(messages))
+            body = self.request_body(messages)
+            resp = post_json(self._client, "/chat/completions", body, deadline=self.timeout)
         except httpx.TimeoutException:
             raise Transient(f"timed out after {self.timeout:g} s") from None
         except httpx.TransportError as exc:

@@ -11,12 +11,16 @@ from types import FrameType
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from repvoice.cli._app import app, err_console, fail
 
 #: prometheus_client's multiprocess directory (see repvoice.serve.metrics; not imported here, so
 #: `--help` stays fast).
 ENV_MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
+INSTALL_HINT = "pip install 'repvoice[serve]'"
+#: uvicorn's httptools protocol with a read timeout for slow clients (see repvoice.serve.protocol).
+TIMED_PROTOCOL = "repvoice.serve.protocol:TimedHttpToolsProtocol"
 
 
 @app.command("serve")
@@ -59,6 +63,20 @@ def serve_command(
         bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
     ] = False,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
+    read_timeout: Annotated[
+        float,
+        typer.Option(
+            "--read-timeout",
+            min=0.1,
+            max=3600,
+            help="Seconds a client gets to send a whole request (headers and body); "
+            "slower ones get a 408 and are disconnected.",
+        ),
+    ] = 10.0,
+    keep_alive: Annotated[
+        int,
+        typer.Option("--keep-alive", min=1, max=3600, help="Seconds an idle connection is kept."),
+    ] = 5,
 ) -> None:
     """Serve the parser over HTTP: `POST /api/voice/parse` (VoiceFit's contract),
     `POST /v1/chat/completions` and `GET /v1/models` (OpenAI-compatible), `/healthz`,
@@ -75,18 +93,26 @@ def serve_command(
     # prometheus_client picks its mode when first imported: a single worker keeps its metrics
     # in memory, whatever the caller's environment says.
     os.environ.pop(ENV_MULTIPROC_DIR, None)
+    try:
+        import fastapi  # noqa: F401
+        import prometheus_client  # noqa: F401
+        import uvicorn
+    except ImportError as exc:
+        fail(f"repvoice serve needs {exc.name or 'the serve extra'}: {INSTALL_HINT}")
     from repvoice.backends import BackendError
     from repvoice.parser.model import ModelError
+    from repvoice.redact import redact
     from repvoice.serve.app import ENV_API_KEY, ENV_CONFIG, ENV_MODEL, build_service
-    from repvoice.serve.config import ConfigError, load_config
+    from repvoice.serve.config import ConfigError, backend_label, load_config
+    from repvoice.serve.logs import log_config
+    from repvoice.serve.protocol import ENV_READ_TIMEOUT
 
     try:
         settings = load_config(config)
         # Load once here, so a bad model or backend is one clear line before anything listens.
         build_service(settings, model).router.close()
     except (ConfigError, ModelError, BackendError) as exc:
-        fail(str(exc))
-    import uvicorn
+        fail(redact(str(exc)))
 
     # The workers read their settings from the environment (they may be separate processes).
     os.environ.pop(ENV_API_KEY, None)
@@ -97,11 +123,18 @@ def serve_command(
             os.environ[name] = str(value.resolve())
         else:
             os.environ.pop(name, None)
+    os.environ[ENV_READ_TIMEOUT] = str(read_timeout)
     auth = "on" if api_key else "off"
+    route = settings.route("voice")
+    fallback = f" · fallback {backend_label(route.fallback)}" if route.fallback else ""
     err_console.print(
-        f"[dim]repvoice serve on http://{host}:{port} · workers {workers} · auth {auth} · "
-        f"docs /docs[/]",
+        escape(
+            f"repvoice serve on http://{host}:{port} · workers {workers} · auth {auth}"
+            f"{fallback} · docs /docs"
+        ),
+        style="dim",
         highlight=False,
+        soft_wrap=True,
     )
     # uvicorn re-raises the stop signal once it has shut down gracefully; a stop asked for is
     # a clean exit, not a death by signal.
@@ -119,8 +152,11 @@ def serve_command(
             port=port,
             workers=workers,
             timeout_graceful_shutdown=shutdown_timeout,
+            timeout_keep_alive=keep_alive,
+            http=TIMED_PROTOCOL,
             access_log=access_log,
             log_level=log_level,
+            log_config=log_config(log_level),
             server_header=False,
         )
     finally:

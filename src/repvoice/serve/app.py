@@ -26,7 +26,7 @@ from starlette.responses import Response
 from repvoice import __version__
 from repvoice.data.tokens import get_encoding
 from repvoice.parser.model import Parser
-from repvoice.serve import health, openai_api, voice_api
+from repvoice.serve import docs, health, openai_api, voice_api
 from repvoice.serve.config import ServeConfig, is_local, load_config
 from repvoice.serve.drain import draining
 from repvoice.serve.errors import ApiError, error_response
@@ -80,9 +80,12 @@ def build_service(config: ServeConfig, model: Path | None = None) -> Service:
     """Load the parser and build the backends; `ModelError` / `BackendError` when unusable."""
     path = model_dir(config, model)
     parser = Parser.load(path)
-    router = Router(parser, config)
+    metrics = Metrics()
+    router = Router(parser, config, on_change=metrics.observe_backend)
+    for guarded in router.backends.values():
+        metrics.observe_backend(guarded)
     name = str(parser.meta.get("name") or (path.name if path else "bundled"))
-    return Service(router, Metrics(), get_encoding(), name)
+    return Service(router, metrics, get_encoding(), name)
 
 
 def create_app(
@@ -110,6 +113,7 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,
         redoc_url=None,
     )
     app.state.service = service
@@ -122,6 +126,7 @@ def create_app(
         """Requests, latency, backend used, confidence and fallback outcomes."""
         return Response(service.metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
+    docs.install(app)
     _add_error_handlers(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(

@@ -5,7 +5,10 @@
     primary = "local"                   # who answers first
     fallback = "gpt"                    # a name from [backends], or a backend URI
     threshold = 0.70                    # local confidence below this goes to the fallback
-    fallback_timeout = 5.0              # seconds per fallback call
+    fallback_timeout = 5.0              # seconds per fallback call, retries included
+    fallback_concurrency = 16           # fallback calls in flight at once, at most
+    breaker_failures = 5                # failed calls in a row that open the circuit
+    breaker_cooldown = 10.0             # seconds open before one probe call
 
     [backends.gpt]
     uri = "openai:gpt-4o-mini"
@@ -17,24 +20,38 @@
 
 A remote primary (any backend URI) is asked first for every request; the local parser is then
 its safety net, answering with `requires_confirmation: true` when the remote call fails.
+
+A sick remote backend cannot hold the service: each call has one deadline, at most
+`fallback_concurrency` calls are in flight (past that, the local answer comes back at once,
+unconfirmed), and after `breaker_failures` failed calls in a row the circuit opens: answers stay
+local without asking, until one probe call after `breaker_cooldown` seconds succeeds.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from repvoice.redact import redact
 from repvoice.schema import describe_validation_error
 
 #: VoiceFit's "require confirmation" threshold (VOICEFIT.md §2b): below it, ask the fallback.
 DEFAULT_THRESHOLD = 0.70
 DEFAULT_FALLBACK_TIMEOUT = 5.0
+DEFAULT_FALLBACK_CONCURRENCY = 16
+DEFAULT_BREAKER_FAILURES = 5
+DEFAULT_BREAKER_COOLDOWN = 10.0
 
 Task = Literal["voice", "chat"]
 TASKS: tuple[Task, ...] = ("voice", "chat")
+
+
+#: A URL inside a backend URI, with the "@" before it (`MODEL@URL`) or the colon (`scheme:URL`).
+_URL_PART = re.compile(r"[@:]?[a-zA-Z][a-zA-Z0-9+.-]*://\S*")
 
 
 class ConfigError(ValueError):
@@ -48,7 +65,10 @@ class BackendSpec(BaseModel):
 
     uri: str = Field(min_length=1, examples=["openai:gpt-4o-mini"])
     timeout: float | None = Field(
-        None, gt=0, le=300, description="Seconds per call (default: fallback_timeout)."
+        None,
+        gt=0,
+        le=300,
+        description="Seconds per call, retries included (default: fallback_timeout).",
     )
     retries: int = Field(0, ge=0, le=5, description="Retries after a failed call.")
     options: dict[str, Any] = Field(
@@ -78,7 +98,30 @@ class ServeConfig(BaseModel):
     threshold: float = Field(
         DEFAULT_THRESHOLD, ge=0, le=1, description="Local confidence below this asks the fallback."
     )
-    fallback_timeout: float = Field(DEFAULT_FALLBACK_TIMEOUT, gt=0, le=300)
+    fallback_timeout: float = Field(
+        DEFAULT_FALLBACK_TIMEOUT,
+        gt=0,
+        le=300,
+        description="Seconds one remote call may take in all, retries included.",
+    )
+    fallback_concurrency: int = Field(
+        DEFAULT_FALLBACK_CONCURRENCY,
+        ge=1,
+        le=1024,
+        description="Remote calls in flight at once per backend; past it, answers stay local.",
+    )
+    breaker_failures: int = Field(
+        DEFAULT_BREAKER_FAILURES,
+        ge=1,
+        le=1000,
+        description="Failed remote calls in a row that open the circuit.",
+    )
+    breaker_cooldown: float = Field(
+        DEFAULT_BREAKER_COOLDOWN,
+        gt=0,
+        le=3600,
+        description="Seconds the circuit stays open before one probe call.",
+    )
     fallback_confidence_cap: float = Field(
         1.0,
         ge=0,
@@ -121,6 +164,13 @@ class ResolvedRoute(BaseModel):
     primary: str
     fallback: str | None
     threshold: float
+
+
+def backend_label(name: str) -> str:
+    """How a backend is named in answers, logs, probes and metrics: its name in `[backends]`,
+    or for a backend URI given in place of a name, the URI without its URL
+    (`openai-compatible:m@https://user:key@host/v1` -> `openai-compatible:m`)."""
+    return redact(_URL_PART.sub("", name))
 
 
 def is_local(name: str) -> bool:

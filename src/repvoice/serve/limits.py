@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Any
 
-from starlette.requests import Request
+from pydantic import ValidationError
+from starlette.requests import ClientDisconnect, Request
 
 from repvoice.parser.batch import MAX_TEXT_CHARS, check_text, parse_context
-from repvoice.schema import Context
+from repvoice.schema import Context, WorkoutSet
 from repvoice.serve.errors import ApiError
 
 #: Largest request body read, in bytes; a transcript and its context fit in far less.
@@ -29,13 +31,35 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+#: Context fields the answer may copy, checked as the answer's own fields are.
+_CONTEXT_ANSWER_FIELDS = ("exercise_id", "exercise_name")
+
+
+def require_json_content_type(request: Request) -> None:
+    """415 unless the body is declared as JSON (`application/json`, any parameters, or a
+    `+json` type); a missing Content-Type is read as JSON, as most clients mean it."""
+    value = request.headers.get("content-type")
+    if value is None:
+        return
+    media = value.partition(";")[0].strip().lower()
+    if media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    ):
+        return
+    raise ApiError(415, f"Content-Type must be application/json, got {value[:100]!r}")
+
+
 async def read_json(request: Request) -> Any:
-    """The request body as decoded JSON; `ApiError` (413 or 400) when it cannot be."""
+    """The request body as decoded JSON; `ApiError` (415, 413 or 400) when it cannot be."""
+    require_json_content_type(request)
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise ApiError(413, f"request body is over {MAX_BODY_BYTES // 1024} KB")
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY_BYTES:
+                raise ApiError(413, f"request body is over {MAX_BODY_BYTES // 1024} KB")
+    except ClientDisconnect:
+        raise ApiError(400, "the connection closed before the request body was complete") from None
     if not body.strip():
         raise ApiError(400, "request body is empty; send a JSON object")
     try:
@@ -49,10 +73,17 @@ async def read_json(request: Request) -> Any:
             400,
             f"request body is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})",
         ) from None
-    except ValueError as exc:  # NaN / Infinity
-        raise ApiError(400, f"request body is not valid JSON ({exc})") from None
+    except ValueError as exc:  # NaN / Infinity, an integer over 4,300 digits
+        raise ApiError(400, f"request body is not valid JSON ({json_value_error(exc)})") from None
     except RecursionError:
         raise ApiError(400, "request body is not valid JSON (nested too deeply)") from None
+
+
+def json_value_error(exc: ValueError) -> str:
+    """What `json.loads` refused beyond syntax, in a few words."""
+    if "integer string conversion" in str(exc):  # Python's int_max_str_digits
+        return f"a number has more than {sys.get_int_max_str_digits():,} digits"
+    return str(exc)
 
 
 def json_type(value: Any) -> str:
@@ -94,9 +125,36 @@ def transcript(value: Any, field: str) -> str:
         raise ApiError(422, f"{field}: {exc} (1 to {MAX_TEXT_CHARS} characters)", field) from None
 
 
-def context(value: Any, field: str) -> Context | None:
-    """The previous set from a JSON value (null or an object)."""
+def context(value: Any, field: str, *, suffix: bool = False) -> Context | None:
+    """The previous set from a JSON value (null or an object).
+
+    The exercise id and name, which the answer may copy, are held to the answer's own limits
+    (length, no control characters or lone surrogates): a context the answer cannot carry is a
+    422, not a failed answer. Errors name `field.KEY`, or `field` alone when the context is the
+    Context suffix of a chat message (`suffix`).
+    """
     try:
-        return parse_context(value)
+        ctx = parse_context(value)
     except ValueError as exc:
         raise ApiError(422, f"{field}: {exc}", field) from None
+    if ctx is None:
+        return None
+    answer = {name: getattr(ctx, name) for name in _CONTEXT_ANSWER_FIELDS}
+    problem: tuple[str, str] | None = None
+    for name, item in answer.items():
+        if isinstance(item, str) and (bad := _BAD_CHARS.search(item)) is not None:
+            problem = name, f"contains a control or invalid character (U+{ord(bad.group()):04X})"
+            break
+    if problem is None:
+        try:
+            WorkoutSet.model_validate({**answer, "confidence": 1.0})
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            problem = str(err["loc"][0]), str(err["msg"])
+    if problem is None:
+        return ctx
+    name, detail = problem
+    key = next((k for k, v in value.items() if v == answer[name]), name)
+    if suffix:
+        raise ApiError(422, f"{field}: Context {key}: {detail}", field)
+    raise ApiError(422, f"{field}.{key}: {detail}", f"{field}.{key}")

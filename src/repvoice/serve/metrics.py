@@ -8,8 +8,17 @@ from __future__ import annotations
 
 import os
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from repvoice.serve.fallback import CIRCUIT_LEVELS, GuardedBackend
 
 __all__ = ["CONTENT_TYPE_LATEST", "ENV_MULTIPROC_DIR", "Metrics", "multiprocess_dir"]
 
@@ -28,8 +37,9 @@ def multiprocess_dir() -> str | None:
 class Metrics:
     """Requests by endpoint and status, latency, who answered, confidence, fallback outcomes.
 
-    Only counters and histograms: they add up across workers as they are (a gauge would need a
-    `multiprocess_mode`).
+    Counters and histograms add up across workers as they are; the two gauges of a remote
+    backend (circuit state, calls in flight) take the worst live worker's state and the sum of
+    the live workers' calls.
     """
 
     def __init__(self) -> None:
@@ -62,10 +72,30 @@ class Metrics:
         )
         self.fallback = Counter(
             "repvoice_fallback",
-            "Fallback calls by outcome: answered, failed (error or timeout), invalid.",
+            "Fallback requests by outcome: answered, failed (error or timeout), invalid (not a "
+            "workout set), circuit_open and busy (not asked).",
             ("outcome",),
             registry=self.registry,
         )
+        self.circuit = Gauge(
+            "repvoice_backend_circuit_state",
+            "Circuit breaker of a remote backend: 0 closed, 1 half-open (probing), 2 open.",
+            ("backend",),
+            registry=self.registry,
+            multiprocess_mode="livemax",
+        )
+        self.in_flight = Gauge(
+            "repvoice_backend_calls_in_flight",
+            "Remote backend calls whose worker thread has not returned (abandoned ones too).",
+            ("backend",),
+            registry=self.registry,
+            multiprocess_mode="livesum",
+        )
+
+    def observe_backend(self, backend: GuardedBackend) -> None:
+        """Update a remote backend's gauges (called on every change)."""
+        self.circuit.labels(backend.label).set(CIRCUIT_LEVELS[backend.state])
+        self.in_flight.labels(backend.label).set(backend.in_flight)
 
     def render(self) -> bytes:
         """The text exposition format: this process's metrics, or all the workers' summed."""

@@ -13,7 +13,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from repvoice.serve.errors import error_body
 from repvoice.serve.limits import MAX_BODY_BYTES
 from repvoice.serve.metrics import Metrics
-from repvoice.serve.security import BearerAuth
+from repvoice.serve.security import OPEN_PREFIXES, BearerAuth
+
+#: The docs page's assets, counted under one label.
+ASSETS_PREFIX = OPEN_PREFIXES[0]
 
 
 class ServiceMiddleware:
@@ -33,7 +36,12 @@ class ServiceMiddleware:
             return
         path: str = scope["path"]
         # Unknown paths share one label, so scanners cannot blow up the metric's cardinality.
-        endpoint = path if path in self.endpoints else "other"
+        if path in self.endpoints:
+            endpoint = path
+        elif path.startswith(ASSETS_PREFIX):
+            endpoint = ASSETS_PREFIX.rstrip("/")
+        else:
+            endpoint = "other"
         start = time.perf_counter()
         status = 500
 
@@ -44,14 +52,17 @@ class ServiceMiddleware:
             await send(message)
 
         try:
-            authorization: bytes | None = None
+            authorizations: list[bytes] = []
             length: bytes | None = None
             for name, value in scope["headers"]:
                 if name == b"authorization":
-                    authorization = value
+                    authorizations.append(value)
                 elif name == b"content-length":
                     length = value
-            if not self.auth.allows(path, authorization):
+            if len(authorizations) > 1:
+                # Proxies and servers disagree on which of two wins: take neither.
+                await _reply(send_status, 400, "send one Authorization header, not several")
+            elif not self.auth.allows(path, authorizations[0] if authorizations else None):
                 await _reply(
                     send_status,
                     401,

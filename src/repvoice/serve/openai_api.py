@@ -196,14 +196,22 @@ def _read_chat(body: dict[str, Any]) -> _Chat:
         if role == "user" and content is not None:
             text = limits.transcript(content, f"{where}.content")  # the last user turn wins
         elif role in ("system", "developer") and content is not None and not context_seen:
-            _, ctx, state = split_context(content)
+            try:
+                _, ctx, state = split_context(content)
+            except ValueError as exc:  # e.g. an integer over Python's 4,300-digit limit
+                raise ApiError(
+                    422,
+                    f"{where}.content: the Context suffix is not usable JSON "
+                    f"({limits.json_value_error(exc)})",
+                    f"{where}.content",
+                ) from None
             if state == "unparsed":
                 raise ApiError(
                     422,
                     f"{where}.content: the Context suffix is not a JSON object",
                     f"{where}.content",
                 )
-            context = limits.context(ctx, f"{where}.content")
+            context = limits.context(ctx, f"{where}.content", suffix=True)
             context_seen = True
     if text is None:
         raise ApiError(422, "messages has no user turn with text", "messages")
@@ -265,8 +273,9 @@ def render_content(result: ParseResult, schema: dict[str, Any] | None) -> str:
     props = schema.get("properties") if schema else None
     if not isinstance(props, dict) or not props:
         return json.dumps({k: _whole(v) for k, v in compact_dict(fields).items()})
-    required = schema.get("required") if schema else None
-    required = set(required) if isinstance(required, list) else set()
+    listed = schema.get("required") if schema else None
+    # A JSON Schema's `required` is a list of names; anything else in it names nothing.
+    required = {k for k in listed if isinstance(k, str)} if isinstance(listed, list) else set()
     out = {k: _whole(fields.get(k)) for k in props if fields.get(k) is not None or k in required}
     return json.dumps(out)
 

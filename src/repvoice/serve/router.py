@@ -4,7 +4,9 @@ For each request the local parser answers (in well under a millisecond). When it
 below the route's threshold and a fallback is configured, the fallback is asked; its reply must be
 one JSON object that fits `WorkoutSet`, and the exercise it names is resolved against the local
 catalogue (an LLM's exercise id is never trusted). When the fallback fails, times out or answers
-something unusable, the local answer is returned with `requires_confirmation: true`.
+something unusable, the local answer is returned with `requires_confirmation: true`; so it is
+when the circuit breaker keeps the fallback out or every fallback slot is taken (see `fallback`).
+A local answer whose exercise came from the context but is not in the catalogue is unconfirmed.
 
 A remote primary is asked for every request, with the local parser as the same safety net.
 """
@@ -12,18 +14,24 @@ A remote primary is asked for every request, with the local parser as the same s
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import anyio
-import anyio.to_thread
-
-from repvoice.backends import Backend, BackendError, Reply, Request, get_backend
+from repvoice.backends import BackendError, Request, get_backend
 from repvoice.parser.model import Parser
 from repvoice.parser.numbers import spoken_numbers
 from repvoice.parser.tokens import PUNCT
 from repvoice.schema import CONFIRMATION_THRESHOLD, Context, ParseResult, WorkoutSet
-from repvoice.serve.config import TASKS, ResolvedRoute, ServeConfig, Task, is_local
+from repvoice.serve.config import (
+    TASKS,
+    ResolvedRoute,
+    ServeConfig,
+    Task,
+    backend_label,
+    is_local,
+)
+from repvoice.serve.fallback import CircuitBreaker, GuardedBackend, Outcome
 
 #: The name `model_used` gives the in-process parser.
 LOCAL = "local"
@@ -33,57 +41,77 @@ LOCAL = "local"
 class Routed:
     """The answer to one request and who gave it.
 
-    `fallback` is what happened with the remote backend: None (not asked), "answered",
-    "failed" (transport, HTTP or timeout) or "invalid" (not JSON, or not a workout set);
-    `fallback_error` says why it was not used.
+    `fallback` is what happened with the remote backend: None (not asked), or an `Outcome`
+    ("answered", "failed", "invalid", "circuit_open", "busy"); `fallback_error` says why it
+    was not used (credentials hidden).
     """
 
     result: ParseResult
     model_used: str
-    fallback: str | None = None
+    fallback: Outcome | None = None
     fallback_error: str | None = None
 
 
 class Router:
-    """Answers parse requests per task, as the config routes them. Thread-safe."""
+    """Answers parse requests per task, as the config routes them. Thread-safe.
 
-    def __init__(self, parser: Parser, config: ServeConfig) -> None:
+    `on_change` is told when a remote backend's circuit state or calls in flight change.
+    """
+
+    def __init__(
+        self,
+        parser: Parser,
+        config: ServeConfig,
+        on_change: Callable[[GuardedBackend], None] | None = None,
+    ) -> None:
         self.parser = parser
         self.config = config
         self.routes: dict[Task, ResolvedRoute] = {task: config.route(task) for task in TASKS}
-        self.backends: dict[str, Backend] = {}
+        self.backends: dict[str, GuardedBackend] = {}
         # The CRF tagger keeps per-call state, so local parses take turns (each is ~0.5 ms).
         self._lock = threading.Lock()
         try:
             for route in self.routes.values():
                 for name in (route.primary, route.fallback):
                     if name and not is_local(name) and name not in self.backends:
-                        self.backends[name] = self._build(name)
+                        self.backends[name] = self._build(name, on_change)
         except BackendError:
             self.close()
             raise
 
-    def _build(self, name: str) -> Backend:
+    def _build(
+        self, name: str, on_change: Callable[[GuardedBackend], None] | None
+    ) -> GuardedBackend:
         spec = self.config.backend_spec(name)
         options: dict[str, Any] = {"cache": False, **spec.options}
-        return get_backend(
-            spec.uri,
-            timeout=spec.timeout or self.config.fallback_timeout,
-            retries=spec.retries,
-            **options,
+        deadline = spec.timeout or self.config.fallback_timeout
+        backend = get_backend(spec.uri, timeout=deadline, retries=spec.retries, **options)
+        return GuardedBackend(
+            backend_label(name),
+            backend,
+            deadline=deadline,
+            limit=self.config.fallback_concurrency,
+            breaker=CircuitBreaker(self.config.breaker_failures, self.config.breaker_cooldown),
+            on_change=on_change,
         )
 
-    def _deadline(self, name: str) -> float:
-        """A hard bound on one remote call, retries included (the backend's own timeout is per
-        HTTP attempt)."""
-        spec = self.config.backend_spec(name)
-        per_call = spec.timeout or self.config.fallback_timeout
-        return per_call * (spec.retries + 1) + 1.0
-
     def parse_local(self, text: str, context: Context | None) -> ParseResult:
-        """The local parser's answer."""
+        """The local parser's answer; unconfirmed when its exercise (from the context) is not
+        in the catalogue."""
         with self._lock:
-            return self.parser.parse(text, context)
+            result = self.parser.parse(text, context)
+        if not result.requires_confirmation and not self.known(result):
+            result = result.model_copy(update={"requires_confirmation": True})
+        return result
+
+    def known(self, result: ParseResult) -> bool:
+        """True when the answer names no exercise or one of the catalogue's."""
+        if result.exercise_id is None and result.exercise_name is None:
+            return True
+        exercises = self.parser.resolver.exercises
+        if result.exercise_id is not None:
+            return str(result.exercise_id) in exercises
+        return self.parser.catalog.by_name(str(result.exercise_name)) is not None
 
     async def route(self, text: str, context: Context | None, task: Task) -> Routed:
         """Answer one request: local first, then the fallback when the route says so."""
@@ -98,23 +126,14 @@ class Router:
     async def _ask(
         self, name: str, text: str, context: Context | None, local: ParseResult
     ) -> Routed:
-        backend = self.backends[name]
-        request = Request(text, context)
-        reply: Reply | None = None
-        # The backend's timeout bounds each HTTP attempt; this bounds the whole call, and
-        # abandons a thread stuck past it rather than holding the request.
-        with anyio.move_on_after(self._deadline(name)):
-            reply = await anyio.to_thread.run_sync(backend.parse, request, abandon_on_cancel=True)
-        if reply is None:
-            return self._unconfirmed(local, "failed", f"{name}: no answer in time")
-        if reply.error is not None:
-            return self._unconfirmed(local, "failed", f"{name}: {reply.error}")
-        if not reply.schema_valid or reply.data is None:
-            return self._unconfirmed(local, "invalid", f"{name}: {reply.schema_error}")
-        return Routed(self.merge(reply.data, local), name, "answered")
+        guarded = self.backends[name]
+        attempt = await guarded.call(Request(text, context))
+        if attempt.reply is None or attempt.reply.data is None:
+            return self._unconfirmed(local, attempt.outcome, attempt.reason)
+        return Routed(self.merge(attempt.reply.data, local), guarded.label, "answered")
 
     @staticmethod
-    def _unconfirmed(local: ParseResult, outcome: str, error: str) -> Routed:
+    def _unconfirmed(local: ParseResult, outcome: Outcome, error: str | None) -> Routed:
         result = local.model_copy(update={"requires_confirmation": True})
         return Routed(result, LOCAL, outcome, error)
 
@@ -125,7 +144,7 @@ class Router:
         ex_id, ex_name, known = self.resolve(fields["exercise_id"], fields["exercise_name"])
         if ex_name is None:
             # The remote named no exercise: keep the one the local parser found (or context).
-            ex_id, ex_name, known = local.exercise_id, local.exercise_name, True
+            ex_id, ex_name, known = local.exercise_id, local.exercise_name, self.known(local)
         confidence = min(fields["confidence"], self.config.fallback_confidence_cap)
         fields |= {"exercise_id": ex_id, "exercise_name": ex_name, "confidence": confidence}
         return ParseResult(
@@ -160,5 +179,5 @@ class Router:
         return None, name, False
 
     def close(self) -> None:
-        for backend in self.backends.values():
-            backend.close()
+        for guarded in self.backends.values():
+            guarded.backend.close()

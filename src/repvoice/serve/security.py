@@ -6,6 +6,8 @@ import hmac
 
 #: Paths open without a key: probes and the API docs.
 OPEN_PATHS = frozenset({"/healthz", "/readyz", "/docs", "/docs/oauth2-redirect", "/openapi.json"})
+#: Path prefixes open without a key: the docs page's own scripts and styles.
+OPEN_PREFIXES = ("/docs/assets/",)
 
 
 class BearerAuth:
@@ -20,7 +22,7 @@ class BearerAuth:
 
     def allows(self, path: str, authorization: bytes | None) -> bool:
         """True when the request may go on."""
-        if self._key is None or path in OPEN_PATHS:
+        if self._key is None or path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
             return True
         if authorization is None:
             return False
