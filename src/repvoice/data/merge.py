@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from repvoice.data.dedupe import group_key, user_text
 from repvoice.data.issues import Issue
-from repvoice.data.jsonl import JsonlReader, check_readable, dumps
+from repvoice.data.jsonl import JsonlReader, check_readable, dumps, loads
 from repvoice.data.outputs import install, refuse_overwrite, temp_path
 
 #: Task tag of workout-set parsing records.
@@ -60,8 +60,8 @@ def is_workout_parsing(record: Any) -> bool:
             return True
         if role == "assistant" and "exercise_name" in content:
             try:
-                answer = json.loads(content)
-            except (json.JSONDecodeError, RecursionError):
+                answer = loads(content)
+            except (ValueError, RecursionError):  # bad JSON, NaN, or a number too long
                 continue
             if isinstance(answer, dict) and "exercise_name" in answer:
                 return True

@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from repvoice.data.dedupe import group_key, user_text
 from repvoice.data.issues import DataError, Issue
-from repvoice.data.jsonl import MAX_LINE_BYTES, JsonlReader
+from repvoice.data.jsonl import MAX_LINE_BYTES, JsonlReader, loads
 from repvoice.data.outputs import install, refuse_overwrite, temp_path
 from repvoice.schema import FIELD_ORDER
 
@@ -50,8 +50,8 @@ def stratum_of(record: Any) -> str:
     if not isinstance(content, str):
         return NOT_WORKOUT
     try:
-        answer = json.loads(content)
-    except (json.JSONDecodeError, RecursionError):
+        answer = loads(content)
+    except (ValueError, RecursionError):  # bad JSON, NaN, or a number too long to read
         return NOT_WORKOUT
     if not isinstance(answer, dict) or not _WORKOUT_KEYS.intersection(answer):
         return NOT_WORKOUT
