@@ -10,6 +10,7 @@ swept by the next write into the same folder (`sweep`), once its process is gone
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import secrets
@@ -190,8 +191,8 @@ def temp_name(target: Path) -> Path:
 @contextmanager
 def temp_path(target: str | Path) -> Iterator[Path]:
     """A temporary path beside `target` for the caller to create (file or folder) and then
-    `install`; whatever is still there when the block ends is removed. Stale temporary files in
-    the folder are swept first."""
+    `install`; whatever is still there when the block ends is removed, with any sidecar named
+    `{path}.*`. Stale temporary files in the folder are swept first."""
     target = Path(target)
     sweep(target.parent)
     for old in _legacy_leftovers(target):
@@ -202,8 +203,10 @@ def temp_path(target: str | Path) -> Iterator[Path]:
         yield tmp
     finally:
         try:
-            if tmp.exists() or tmp.is_symlink():
-                _remove(tmp)
+            # the path itself, and any sidecar a writer named after it (`{tmp}.rows.arrow`)
+            for left in [tmp, *tmp.parent.glob(glob.escape(tmp.name) + ".*")]:
+                if left.exists() or left.is_symlink():
+                    _remove(left)
         finally:
             _guard(False)
 

@@ -535,12 +535,12 @@ def validate_file(
     max_per_code: int = MAX_ISSUES_PER_CODE,
     progress: ProgressFn | None = None,
 ) -> ValidationReport:
-    """Validate one JSONL file (standard input for `-`) in `format` (detected from the first record when None) for
+    """Validate one JSONL file in `format` (detected from the first record when None) for
     `model` (default gpt-4o-mini for OpenAI files; other formats use their own limit).
 
     Raises `DataError` when the file cannot be read at all, `KeyError` for an unknown format,
     `UnknownModelError` for an unknown model. `progress(bytes_read, total)` is called now and
-    then.
+    then. A `path` of `-` reads standard input, named `<stdin>` in the report.
     """
     reader = JsonlReader(Path(path))
     validator = Validator(
