@@ -313,3 +313,20 @@ def test_validate_reads_stdin() -> None:
         [*CLI, "data", "validate", "-"], input="", capture_output=True, text=True, timeout=60
     )
     assert empty.returncode == 2 and "<stdin>: input is empty" in empty.stderr
+
+
+def test_stats_reads_stdin_and_split_says_it_cannot() -> None:
+    lines = "\n".join([*_good(3), "{oops"]) + "\n"
+    stats = subprocess.run(
+        [*CLI, "data", "stats", "-", "--json"],
+        input=lines,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert stats.returncode == 1, stats.stderr
+    report = json.loads(stats.stdout)
+    assert (report["file"], report["records"], report["problems"][0]["line"]) == ("<stdin>", 3, 4)
+    split = runner.invoke(app, ["data", "split", "-", "-o", "splits"], input=lines)
+    assert split.exit_code == 2
+    assert "<stdin>: split reads its input twice; give a file [stdin]" in split.stderr

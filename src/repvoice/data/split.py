@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from repvoice.data.dedupe import group_key, user_text
 from repvoice.data.issues import DataError, Issue
-from repvoice.data.jsonl import MAX_LINE_BYTES, JsonlReader, loads
+from repvoice.data.jsonl import MAX_LINE_BYTES, STDIN_NAME, JsonlReader, is_stdin, loads
 from repvoice.data.outputs import install, refuse_overwrite, temp_path
 from repvoice.schema import FIELD_ORDER
 
@@ -368,6 +368,8 @@ def split_file(
     when there are any (check `report.invalid` and `report.outputs`).
     """
     path, out_dir = Path(path), Path(out_dir)
+    if is_stdin(path):
+        raise DataError(Issue("stdin", "split reads its input twice; give a file", STDIN_NAME))
     splits = fractions.splits()
     refuse_overwrite([path], [*(out_dir / f"{s}.jsonl" for s in splits), out_dir / MANIFEST])
     keys = _read_keys(path, progress)

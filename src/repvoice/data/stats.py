@@ -37,7 +37,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from repvoice.data.dedupe import DuplicateIndex, user_text
-from repvoice.data.jsonl import JsonlReader, loads
+from repvoice.data.jsonl import JsonlReader, display_name, loads
 from repvoice.data.limits import UnknownModelError, model_limit
 from repvoice.data.tokens import (
     TOKENS_PER_REPLY,
@@ -721,7 +721,7 @@ def compute_stats(
     except UnknownModelError:
         # other providers' models: o200k_base approximates their tokenizers; limit unknown
         encoding, limit = encoding_name_for(model), None
-    stats = DatasetStats(str(path), model, encoding, token_limit=limit)
+    stats = DatasetStats(display_name(path), model, encoding, token_limit=limit)
     tokens = TokenCounter(encoding)
     n_messages: Counter[int] = Counter()
     chosen = list(PHENOMENA if phenomena is None else phenomena)
