@@ -138,3 +138,32 @@ def test_a_new_write_sweeps_leftovers_of_killed_runs(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [".other.partial", f".out.jsonl.{os.getppid()}.tmp", "out.jsonl"]
     )
+
+
+def test_sigterm_while_installing_waits_until_the_files_are_in(tmp_path: Path) -> None:
+    code = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from repvoice.data.outputs import install, signals_deferred, temp_path\n"
+        "signal.signal(signal.SIGTERM, signal.SIG_DFL)\n"
+        "first, second = Path(sys.argv[1]), Path(sys.argv[2])\n"
+        "with temp_path(first) as a, temp_path(second) as b:\n"
+        "    a.write_text('one'); b.write_text('two')\n"
+        "    with signals_deferred():\n"
+        "        os.kill(os.getpid(), signal.SIGTERM)\n"
+        "        install(a, first)\n"
+        "        install(b, second)\n"
+        "        print('both installed', flush=True)\n"
+        "    print('not reached', flush=True)\n"
+    )
+    first, second = tmp_path / "a.jsonl", tmp_path / "a.provenance.jsonl"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(first), str(second)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 143, proc.stderr
+    assert proc.stdout == "both installed\n"
+    assert first.read_text() == "one" and second.read_text() == "two"
+    assert _temps(tmp_path) == []

@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from repvoice.data.dedupe import group_key, user_text
 from repvoice.data.issues import Issue
 from repvoice.data.jsonl import JsonlReader, check_readable, dumps, loads
-from repvoice.data.outputs import install, refuse_overwrite, temp_path
+from repvoice.data.outputs import install, refuse_overwrite, signals_deferred, temp_path
 
 #: Task tag of workout-set parsing records.
 WORKOUT_TASK = "workout_parsing"
@@ -269,8 +269,9 @@ def merge_files(
         tmp_out.close()
         tmp_side.close()
         if skip_invalid or not report.invalid:
-            install(out_tmp, out)
-            install(side_tmp, side)
+            with signals_deferred():
+                install(out_tmp, out)
+                install(side_tmp, side)
             report.written = True
     return report
 

@@ -219,6 +219,20 @@ def install(tmp: Path, target: Path) -> None:
 
 
 @contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP until the block ends, so files installed together (a
+    split's files and manifest) are all moved in or none are."""
+    held = {signal.SIGINT, *CAUGHT_SIGNALS}
+    main = threading.current_thread() is threading.main_thread()
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held) if main else None
+    try:
+        yield
+    finally:
+        if before is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+@contextmanager
 def atomic_open(target: str | Path, mode: str = "w") -> Iterator[Any]:
     """A file opened for writing that replaces `target` only when the block succeeds."""
     target = Path(target)
@@ -238,6 +252,7 @@ __all__ = [
     "is_stale",
     "refuse_overwrite",
     "same_file",
+    "signals_deferred",
     "sweep",
     "temp_name",
     "temp_path",

@@ -23,7 +23,7 @@ from typing import IO, Any
 from repvoice.data.dedupe import group_key, user_text
 from repvoice.data.issues import DataError, Issue
 from repvoice.data.jsonl import MAX_LINE_BYTES, STDIN_NAME, JsonlReader, is_stdin, loads
-from repvoice.data.outputs import install, refuse_overwrite, temp_path
+from repvoice.data.outputs import install, refuse_overwrite, signals_deferred, temp_path
 from repvoice.schema import FIELD_ORDER
 
 #: Stratum of a workout answer without an exercise name.
@@ -431,8 +431,9 @@ def _write_outputs(
                 "sha256": _sha256_file(temps[j]),
             }
         _write_manifest(temps[-1], report, dict(zip(splits, written, strict=True)))
-        for tmp, target in zip(temps, targets, strict=True):
-            install(tmp, target)
+        with signals_deferred():
+            for tmp, target in zip(temps, targets, strict=True):
+                install(tmp, target)
 
 
 def _write_manifest(path: Path, report: SplitReport, lines: dict[str, array]) -> None:
