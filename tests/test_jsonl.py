@@ -103,6 +103,31 @@ def test_nan_and_infinity_are_not_json(tmp_path: Path, text: str) -> None:
     assert text.lstrip("-") in (lines[0].error or "")
 
 
+def test_numbers_too_long_or_too_large_cost_only_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    lines = [
+        '{"a": 1}',
+        '{"a": ' + "9" * 5000 + "}",
+        '{"a": [1e400]}',
+        '{"a": -1E+999}',
+        '{"a": 2}',
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    _, got = read(path)
+    assert [(ln.number, ln.code, ln.error) for ln in got] == [
+        (1, None, None),
+        (
+            2,
+            "number_too_long",
+            "not valid JSON: a number has 5,000 digits; at most 4,300 can be read",
+        ),
+        (3, "not_json", "not valid JSON: number 1e400 is too large to be read"),
+        (4, "not_json", "not valid JSON: number -1E+999 is too large to be read"),
+        (5, None, None),
+    ]
+    assert got[4].data == {"a": 2}
+
+
 def test_deep_nesting_is_reported_not_raised(tmp_path: Path) -> None:
     path = tmp_path / "a.jsonl"
     path.write_text("[" * 100_000 + "]" * 100_000 + "\n")

@@ -105,9 +105,10 @@ def byte_progress(label: str, total: int, *, records: bool = False) -> Iterator[
 
 
 def file_size(path: Path) -> int:
-    """Size of a regular file in bytes; 0 for anything else (the command reports that itself)."""
+    """Size of a regular file in bytes; 0 for stdin (`-`) and anything else (the command reports
+    that itself)."""
     try:
-        return path.stat().st_size if path.is_file() else 0
+        return path.stat().st_size if str(path) != "-" and path.is_file() else 0
     except OSError:
         return 0
 

@@ -55,7 +55,8 @@ def convert(
     record as file:line field: message. Without `--lossy` a lossy record, and without
     `--skip-invalid` an invalid one, stops the conversion and nothing is written (the output
     is only replaced once the whole file converted). `--from X` reads a file in format X back
-    into OpenAI form (`--to openai`).
+    into OpenAI form (`--to openai`). An output that is FILE itself (the same path, a symlink or
+    a hard link to it) is refused.
 
     Exit status: 0 written, 1 problems found (nothing written), 2 unusable input.
 

@@ -57,7 +57,8 @@ def split(
     split. Exact and near-duplicate user texts are kept in one split, so nothing leaks from train
     into test. Exercises too rare to appear in every split go to train first. Lines are copied
     byte for byte; DIR/split.json records the source's sha256, the seed, the counts and, for
-    every output line, its source line number.
+    every output line, its source line number. Nothing is written when one of those files
+    would be FILE itself (splitting DIR/train.jsonl into DIR).
 
     Exit status: 0 written, 1 invalid lines found (nothing written unless `--skip-invalid`),
     2 unusable input or options.

@@ -29,7 +29,10 @@ from repvoice.data.validate import TASKS, ValidationReport, validate_file
 def validate(
     file: Annotated[
         Path | None,
-        typer.Argument(help="The JSONL file to check.", show_default="the bundled default dataset"),
+        typer.Argument(
+            help="The JSONL file to check (- for stdin).",
+            show_default="the bundled default dataset",
+        ),
     ] = None,
     format: Annotated[
         str | None,
@@ -71,6 +74,8 @@ def validate(
     `exercise_name` key. Duplicates compare user text plus the system prompt's `Context:` part.
 
     Exit status: 0 no errors (warnings allowed), 1 errors found, 2 file unusable.
+
+    `-` reads the file from stdin; problems then name it `<stdin>`.
 
     Example: repvoice data validate train.jsonl --model gpt-4o-mini
     """

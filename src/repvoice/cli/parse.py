@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from collections.abc import Iterator
@@ -16,6 +15,8 @@ from rich.markup import escape
 
 from repvoice.cli._app import app, byte_progress, err_console, fail, file_size
 from repvoice.cli._app import print_json as emit_json
+from repvoice.data.jsonl import STDIN, display_name, is_stdin
+from repvoice.data.outputs import atomic_open, same_file
 
 if TYPE_CHECKING:
     from repvoice.parser.model import Parser
@@ -27,7 +28,8 @@ _SHOWN_ERRORS = 5
 @app.command("parse")
 def parse_command(
     text: Annotated[
-        str | None, typer.Argument(help="The transcript to parse (or use --input).")
+        str | None,
+        typer.Argument(help="The transcript to parse; - parses each line of stdin (as --input -)."),
     ] = None,
     context: Annotated[
         str | None,
@@ -47,7 +49,8 @@ def parse_command(
         typer.Option(
             "--input",
             "-i",
-            help="Parse every line of a file: plain text, JSONL {text, context} or chat JSONL.",
+            help="Parse every line of a file (- for stdin): plain text, JSONL {text, context} "
+            "or chat JSONL.",
         ),
     ] = None,
     output: Annotated[
@@ -63,15 +66,18 @@ def parse_command(
     training data's field order), then `confidence`, `requires_confirmation` (confidence below
     0.85) and `alternatives` when an alias was ambiguous.
 
-    With `--input FILE`, parses each line (plain text, JSONL `{"text", "context"}`, or chat
-    JSONL whose system turn may end in `Context: {json}`) and writes one JSON line per input
-    line, in order. A line that cannot be parsed gets `confidence` 0, `requires_confirmation`
-    true and an `error` naming the problem.
+    With `--input FILE` (`-` or a TEXT of `-` for stdin), parses each line (plain text, JSONL
+    `{"text", "context"}`, or chat JSONL whose system turn may end in `Context: {json}`) and
+    writes one JSON line per input line, in order. A line that cannot be parsed (including one
+    over 64 KB, which is not read) gets `confidence` 0, `requires_confirmation` true and an
+    `error` naming the problem.
 
     Exit status: 0 parsed, 1 some input lines could not be parsed, 2 unusable input or model.
 
     Example: repvoice parse "bench press 225 for 8 at rpe 8" -c '{"weight": 215, "reps": 8}'
     """
+    if text == STDIN and input_file is None:
+        text, input_file = None, Path(STDIN)
     if input_file is not None:
         if text is not None or context is not None:
             fail("give either TEXT (with --context) or --input FILE, not both")
@@ -125,9 +131,10 @@ def _context_option(value: str) -> Context | None:
 def _parse_file(parser: Parser, path: Path, output: str) -> None:
     from repvoice.parser.batch import error_result, iter_requests, result_dict
 
-    if not path.is_file():
+    name = display_name(path)
+    if not is_stdin(path) and not path.is_file():
         fail(f"{path}: {'is a directory' if path.is_dir() else 'no such file'}")
-    if output != "-" and Path(output).resolve() == path.resolve():
+    if output != "-" and same_file(output, path):
         fail(f"{output}: the output would overwrite the input")
     lines = parsed = errors = confirm = 0
     shown: list[str] = []
@@ -148,7 +155,7 @@ def _parse_file(parser: Parser, path: Path, output: str) -> None:
             else:
                 errors += 1
                 if len(shown) < _SHOWN_ERRORS:
-                    shown.append(f"{path}:{item.line}: {result.error}")
+                    shown.append(f"{name}:{item.line}: {result.error}")
             out.write(json.dumps(result_dict(result), ensure_ascii=False) + "\n")
             if bar is not None:
                 bar.to(item.end)
@@ -181,10 +188,5 @@ def _open_output(output: str) -> Iterator[TextIO]:
         fail(f"{output}: is a directory")
     if not final.parent.is_dir():
         fail(f"{output}: no such directory {final.parent}")
-    partial = final.with_name(f".{final.name}.partial")
-    try:
-        with partial.open("w", encoding="utf-8") as fh:
-            yield fh
-        os.replace(partial, final)
-    finally:
-        partial.unlink(missing_ok=True)
+    with atomic_open(final) as fh:
+        yield fh

@@ -10,8 +10,6 @@ over the destination only when the whole conversion succeeds.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +20,7 @@ from repvoice.data.formats.base import RecordWriter
 from repvoice.data.formats.openai import check_openai
 from repvoice.data.issues import DataError, Issue
 from repvoice.data.jsonl import JsonlReader, Line
+from repvoice.data.outputs import install, refuse_overwrite, temp_path
 
 #: Problems kept in the report; the rest are only counted, so memory stays flat.
 MAX_PROBLEMS = 1_000
@@ -93,6 +92,7 @@ def convert_file(
     With problems the caller did not accept, `dst` is left untouched and `report.ok` is False.
     """
     src, dst = Path(src), Path(dst)
+    refuse_overwrite([src], [dst])
     if from_ == "auto":
         from_ = _detect(src)
     source, target = get_format(from_), get_format(to)
@@ -113,67 +113,65 @@ def convert_file(
         if not src.exists():
             raise DataError(Issue("file_missing", "no such file or folder", str(src)))
         lines = source.read(src)
-    tmp = _temp_path(dst, target)
-    writer: RecordWriter | None = target.open_writer(tmp)
-    failed = False
-    name = str(src)
-    try:
-        for line in lines:
-            report.read += 1
-            if progress and report.read % _PROGRESS_EVERY == 0:
-                progress(reader.bytes_read if reader else 0, report.read)
-            result = _convert_line(line, source, target, name, report)
-            if result is None:
-                if skip_invalid:
-                    report.skipped += 1
-                    continue
-                failed = True
-            elif result[1]:
-                report.lossy += 1
-                for loss in result[1]:
-                    report.add(_loss_issue(loss, name, line.number, lossy))
-                if not lossy:
+    _check_output(dst, target)
+    with temp_path(dst) as tmp:
+        writer: RecordWriter | None = target.open_writer(tmp)
+        failed = False
+        name = report.source
+        try:
+            for line in lines:
+                report.read += 1
+                if progress and report.read % _PROGRESS_EVERY == 0:
+                    progress(reader.bytes_read if reader else 0, report.read)
+                result = _convert_line(line, source, target, name, report)
+                if result is None:
+                    if skip_invalid:
+                        report.skipped += 1
+                        continue
                     failed = True
-            if failed:
-                if writer is not None:
-                    writer.abort()
-                    writer = None
-                continue
-            assert writer is not None
-            writer.write(result[0])
-            report.written += 1
-        if progress:
-            progress(reader.bytes_read if reader else 0, report.read)
-        if reader is not None:
-            report.notes = list(reader.notes)
-        if not target.available:
-            report.notes.append(
-                Issue(
-                    "target_retired",
-                    f"{target.title}: this provider no longer accepts new fine-tuning jobs",
-                    str(dst),
-                    severity="warning",
+                elif result[1]:
+                    report.lossy += 1
+                    for loss in result[1]:
+                        report.add(_loss_issue(loss, name, line.number, lossy))
+                    if not lossy:
+                        failed = True
+                if failed:
+                    if writer is not None:
+                        writer.abort()
+                        writer = None
+                    continue
+                assert writer is not None
+                writer.write(result[0])
+                report.written += 1
+            if progress:
+                progress(reader.bytes_read if reader else 0, report.read)
+            if reader is not None:
+                report.notes = list(reader.notes)
+            if not target.available:
+                report.notes.append(
+                    Issue(
+                        "target_retired",
+                        f"{target.title}: this provider no longer accepts new fine-tuning jobs",
+                        str(dst),
+                        severity="warning",
+                    )
                 )
-            )
-        if failed:
-            report.written = 0  # the partial output was removed
-            report.reason = _reason(report, lossy, skip_invalid)
-            return report
-        if report.written == 0:
-            report.reason = "no records to write"
+            if failed:
+                report.written = 0  # the partial output was removed
+                report.reason = _reason(report, lossy, skip_invalid)
+                return report
+            if report.written == 0:
+                report.reason = "no records to write"
+                return report
             assert writer is not None
-            writer.abort()
+            writer.close()
             writer = None
+            install(tmp, dst)
+            report.ok = True
             return report
-        assert writer is not None
-        writer.close()
-        writer = None
-        _install(tmp, dst)
-        report.ok = True
-        return report
-    finally:
-        if writer is not None:
-            writer.abort()
+        finally:
+            if writer is not None:
+                writer.abort()
 
 
 def _convert_line(
@@ -254,7 +252,7 @@ def _reason(report: ConvertReport, lossy: bool, skip_invalid: bool) -> str:
     return "nothing written: " + "; ".join(parts)
 
 
-def _temp_path(dst: Path, target: Format) -> Path:
+def _check_output(dst: Path, target: Format) -> None:
     if dst.exists() and dst.is_dir() and target.kind == "jsonl":
         raise DataError(Issue("is_directory", "output is a directory, not a file", str(dst)))
     if target.kind == "dataset" and dst.exists() and (not dst.is_dir() or any(dst.iterdir())):
@@ -264,16 +262,6 @@ def _temp_path(dst: Path, target: Format) -> Path:
             )
         )
     dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
-    if tmp.is_dir():
-        shutil.rmtree(tmp)
-    return tmp
-
-
-def _install(tmp: Path, dst: Path) -> None:
-    if tmp.is_dir() and dst.is_dir():
-        dst.rmdir()  # checked empty before converting
-    os.replace(tmp, dst)
 
 
 __all__ = ["MAX_PROBLEMS", "ConvertReport", "Progress", "convert_file"]

@@ -1,23 +1,26 @@
 """Streaming, defensive JSONL reading and writing.
 
-Every line of the input comes back, in order, as a `Line`: the parsed object, or why it could
-not be parsed. Nothing is skipped silently; memory stays flat whatever the file size, because a
-line longer than `MAX_LINE_BYTES` is reported and skipped in chunks instead of being loaded.
+Every line of the input (a file, or standard input for `-`) comes back, in order, as a `Line`:
+the parsed object, or why it could not be parsed. Nothing is skipped silently; memory stays flat
+whatever the file size, because a line longer than `MAX_LINE_BYTES` is reported and skipped in
+chunks instead of being loaded.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
-import tempfile
+import re
+import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from repvoice.data.issues import DataError, Issue
+from repvoice.data.outputs import atomic_open
 
 #: Longest line read into memory. A chat example over the largest token limit (131k) is < 2 MB.
 MAX_LINE_BYTES = 8 * 1024 * 1024
@@ -25,6 +28,10 @@ MAX_LINE_BYTES = 8 * 1024 * 1024
 MAX_NOTES_PER_CODE = 100
 _CHUNK = 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
+_DIGITS = re.compile(r"value has (\d+) digits")
+#: The path that means standard input, and how standard input is named in messages.
+STDIN = "-"
+STDIN_NAME = "<stdin>"
 #: Leading bytes of files that are not UTF-8 text at all, and what they are.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xfe", "UTF-16 text; save it as UTF-8"),
@@ -52,11 +59,12 @@ class Line:
 
 @dataclass
 class JsonlReader:
-    """Iterate a JSONL file as `Line`s; file-level observations land in `notes`.
+    """Iterate a JSONL file (or standard input, path `-`) as `Line`s; file-level observations
+    land in `notes`.
 
     Raises `DataError` for a file that cannot be read at all: missing, a directory, empty,
     or binary (UTF-16, compressed). `notes` keeps the first `MAX_NOTES_PER_CODE` notes of each
-    kind; `note_counts` counts them all.
+    kind; `note_counts` counts them all. Standard input can be iterated once.
     """
 
     path: Path
@@ -64,33 +72,40 @@ class JsonlReader:
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
+        #: How the file is named in messages: its path, or `<stdin>`.
+        self.name = display_name(self.path)
         self.notes: list[Issue] = []
         self.note_counts: Counter[str] = Counter()
         self.lines_read = 0
         self.bytes_read = 0
-        check_readable(self.path)
+        self._stdin = open_stdin() if is_stdin(self.path) else None
+        if self._stdin is None:
+            check_readable(self.path)
+        else:
+            check_stream(self._stdin, self.name)
+
+    @property
+    def size(self) -> int:
+        """The file's size in bytes; for standard input, the bytes read so far."""
+        return self.bytes_read if self._stdin is not None else self.path.stat().st_size
 
     def _note(self, code: str, message: str, line: int | None = None) -> None:
         self.note_counts[code] += 1
         if self.note_counts[code] <= MAX_NOTES_PER_CODE:
-            self.notes.append(Issue(code, message, str(self.path), line, severity="warning"))
+            self.notes.append(Issue(code, message, self.name, line, severity="warning"))
 
     def __iter__(self) -> Iterator[Line]:
+        if self._stdin is not None:
+            yield from self._lines(self._stdin)
+            return
         with self.path.open("rb") as fh:
             yield from self._lines(fh)
 
     def _lines(self, fh: IO[bytes]) -> Iterator[Line]:
-        number = 0
         crlf_seen = False
-        while True:
-            raw = fh.readline(self.max_line_bytes + 1)
-            if not raw:
-                break
-            number += 1
-            self.bytes_read += len(raw)
-            if len(raw) > self.max_line_bytes and not raw.endswith(b"\n"):
-                size = len(raw) + _skip_to_newline(fh)
-                self.bytes_read += size - len(raw)
+        for number, (raw, size) in enumerate(bounded_lines(fh, self.max_line_bytes), start=1):
+            self.bytes_read += size
+            if raw is None:
                 yield Line(
                     number,
                     error=f"line is {size / 1_048_576:.1f} MB, over the "
@@ -121,6 +136,37 @@ class JsonlReader:
             yield _decode(number, body, len(raw), truncated=not has_newline)
 
 
+def is_stdin(path: str | Path) -> bool:
+    """True for the path `-`, which means standard input."""
+    return str(path) == STDIN
+
+
+def display_name(path: str | Path) -> str:
+    """How a file is named in messages: its path, or `<stdin>` for `-`."""
+    return STDIN_NAME if is_stdin(path) else str(path)
+
+
+def open_stdin() -> IO[bytes]:
+    """Standard input as bytes; `DataError` when the process has none."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise DataError(Issue("no_stdin", "there is no standard input to read", STDIN_NAME))
+    return stream
+
+
+def bounded_lines(fh: IO[bytes], max_bytes: int) -> Iterator[tuple[bytes | None, int]]:
+    """Every line of `fh` as (bytes, size) without reading more than `max_bytes` + 1 of any:
+    a longer line comes back as (None, its whole size), the rest of it skipped in chunks."""
+    while True:
+        raw = fh.readline(max_bytes + 1)
+        if not raw:
+            return
+        if len(raw) > max_bytes and not raw.endswith(b"\n"):
+            yield None, len(raw) + _skip_to_newline(fh)
+        else:
+            yield raw, len(raw)
+
+
 def _skip_to_newline(fh: IO[bytes]) -> int:
     skipped = 0
     while True:
@@ -130,6 +176,22 @@ def _skip_to_newline(fh: IO[bytes]) -> int:
         skipped += len(chunk)
         if chunk.endswith(b"\n"):
             return skipped
+
+
+def loads(text: str | bytes) -> Any:
+    """`json.loads` for data files: NaN and Infinity, and numbers out of a float's range, are
+    `ValueError`s, as they are not JSON values any provider reads."""
+    return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+
+
+def value_error_message(exc: ValueError) -> str:
+    """A plain message for a `ValueError` from `loads` that is not a syntax error."""
+    text = str(exc)
+    if "integer string conversion" in text:
+        digits = _DIGITS.search(text)
+        count = f"{int(digits[1]):,} digits" if digits else "too many digits"
+        return f"a number has {count}; at most {sys.get_int_max_str_digits():,} can be read"
+    return text
 
 
 def _decode(number: int, body: bytes, size: int, *, truncated: bool) -> Line:
@@ -144,7 +206,7 @@ def _decode(number: int, body: bytes, size: int, *, truncated: bool) -> Line:
             size=size,
         )
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = loads(text)
     except json.JSONDecodeError as exc:
         if truncated:
             return Line(
@@ -164,7 +226,9 @@ def _decode(number: int, body: bytes, size: int, *, truncated: bool) -> Line:
             size=size,
         )
     except ValueError as exc:
-        return Line(number, error=f"not valid JSON: {exc}", code="not_json", size=size)
+        message = value_error_message(exc)
+        code = "number_too_long" if message.startswith("a number has") else "not_json"
+        return Line(number, error=f"not valid JSON: {message}", code=code, size=size)
     except RecursionError:
         return Line(number, error="not valid JSON: nested too deeply", code="not_json", size=size)
     return Line(number, data=data, size=size)
@@ -173,6 +237,24 @@ def _decode(number: int, body: bytes, size: int, *, truncated: bool) -> Line:
 def _reject_constant(name: str) -> Any:
     # Python's json accepts NaN and Infinity; JSON and the providers' parsers do not.
     raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        shown = text if len(text) <= 24 else f"{text[:20]}…"
+        raise ValueError(f"number {shown} is too large to be read")
+    return value
+
+
+def check_stream(fh: IO[bytes], name: str) -> None:
+    """Raise `DataError` when a stream starts empty or binary (without consuming it)."""
+    head = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
+    if not head:
+        raise DataError(Issue("empty_file", "input is empty", name))
+    for magic, what in _SIGNATURES:
+        if head.startswith(magic):
+            raise DataError(Issue("not_text", f"input is {what}", name))
 
 
 def check_readable(path: Path) -> None:
@@ -216,42 +298,14 @@ def dumps(obj: Any) -> str:
 
 
 def write_jsonl(path: str | Path, records: Iterable[Any]) -> int:
-    """Write records one per line (LF, UTF-8); returns how many were written."""
+    """Write records one per line (LF, UTF-8), replacing `path` only once all are written;
+    returns how many were written."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     n = 0
-    with path.open("w", encoding="utf-8", newline="\n") as fh:
+    with atomic_open(path) as fh:
         for rec in records:
             fh.write(dumps(rec))
             fh.write("\n")
             n += 1
     return n
-
-
-@contextmanager
-def staged_files(directory: Path, names: Sequence[str], mode: str) -> Iterator[list[IO[Any]]]:
-    """Temporary files in `directory` for the caller to fill and `os.replace` into place; any
-    not replaced are removed on exit, so a failed run leaves no partial output."""
-    with ExitStack() as stack:
-        files: list[IO[Any]] = [
-            stack.enter_context(
-                tempfile.NamedTemporaryFile(
-                    mode,
-                    dir=directory,
-                    prefix=f".{name}.",
-                    suffix=".tmp",
-                    delete=False,
-                    **({"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {}),
-                )
-            )
-            for name in names
-        ]
-        stack.callback(_remove_leftovers, files)
-        yield files
-
-
-def _remove_leftovers(files: list[IO[Any]]) -> None:
-    for fh in files:
-        fh.close()
-        if os.path.exists(fh.name):
-            os.unlink(fh.name)

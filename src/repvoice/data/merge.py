@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from repvoice.data.dedupe import group_key, user_text
-from repvoice.data.issues import DataError, Issue
-from repvoice.data.jsonl import JsonlReader, check_readable, dumps, staged_files
+from repvoice.data.issues import Issue
+from repvoice.data.jsonl import JsonlReader, check_readable, dumps, loads
+from repvoice.data.outputs import install, refuse_overwrite, signals_deferred, temp_path
 
 #: Task tag of workout-set parsing records.
 WORKOUT_TASK = "workout_parsing"
@@ -60,8 +60,8 @@ def is_workout_parsing(record: Any) -> bool:
             return True
         if role == "assistant" and "exercise_name" in content:
             try:
-                answer = json.loads(content)
-            except (json.JSONDecodeError, RecursionError):
+                answer = loads(content)
+            except (ValueError, RecursionError):  # bad JSON, NaN, or a number too long
                 continue
             if isinstance(answer, dict) and "exercise_name" in answer:
                 return True
@@ -211,11 +211,7 @@ def merge_files(
     side = provenance_path(out)
     for src in sources:
         check_readable(src.path)
-        for target in (out, side):
-            if target.exists() and target.resolve() == src.path.resolve():
-                raise DataError(
-                    Issue("overwrites_input", "output would overwrite this input", src.name)
-                )
+    refuse_overwrite([s.path for s in sources], [out, side])
     report = MergeReport(
         str(out), str(side), dedupe, [SourceStats(s.name, s.task) for s in sources]
     )
@@ -223,7 +219,12 @@ def merge_files(
     # Digest of a record (or of task + near key) -> "file:line" of the first kept copy.
     exact_seen: dict[bytes, str] = {}
     near_seen: dict[bytes, str] = {}
-    with staged_files(out.parent, [out.name, side.name], "w") as (tmp_out, tmp_side):
+    with (
+        temp_path(out) as out_tmp,
+        temp_path(side) as side_tmp,
+        _text_file(out_tmp) as tmp_out,
+        _text_file(side_tmp) as tmp_side,
+    ):
         for src, stats in zip(sources, report.sources, strict=True):
             reader = JsonlReader(src.path)
             for line in reader:
@@ -268,10 +269,15 @@ def merge_files(
         tmp_out.close()
         tmp_side.close()
         if skip_invalid or not report.invalid:
-            os.replace(tmp_out.name, out)
-            os.replace(tmp_side.name, side)
+            with signals_deferred():
+                install(out_tmp, out)
+                install(side_tmp, side)
             report.written = True
     return report
+
+
+def _text_file(path: Path) -> TextIO:
+    return path.open("w", encoding="utf-8", newline="\n")
 
 
 def _near(task: str | None, text: str) -> bytes:

@@ -12,17 +12,18 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from repvoice.data.dedupe import group_key, user_text
 from repvoice.data.issues import DataError, Issue
-from repvoice.data.jsonl import MAX_LINE_BYTES, JsonlReader, staged_files
+from repvoice.data.jsonl import MAX_LINE_BYTES, STDIN_NAME, JsonlReader, is_stdin, loads
+from repvoice.data.outputs import install, refuse_overwrite, signals_deferred, temp_path
 from repvoice.schema import FIELD_ORDER
 
 #: Stratum of a workout answer without an exercise name.
@@ -49,8 +50,8 @@ def stratum_of(record: Any) -> str:
     if not isinstance(content, str):
         return NOT_WORKOUT
     try:
-        answer = json.loads(content)
-    except (json.JSONDecodeError, RecursionError):
+        answer = loads(content)
+    except (ValueError, RecursionError):  # bad JSON, NaN, or a number too long to read
         return NOT_WORKOUT
     if not isinstance(answer, dict) or not _WORKOUT_KEYS.intersection(answer):
         return NOT_WORKOUT
@@ -331,7 +332,8 @@ def _copy_lines(
             j = split_of_line[number] if number < len(split_of_line) else -1
             if j < 0:
                 continue
-            body = raw[len(_BOM) :] if number == 1 and raw.startswith(_BOM) else raw
+            # the reader drops a BOM on any line (files saved with one get concatenated)
+            body = raw[len(_BOM) :] if raw.startswith(_BOM) else raw
             if len(body) != expected[number]:
                 raise DataError(
                     Issue("changed", "file changed while it was being split", str(path), number)
@@ -366,9 +368,12 @@ def split_file(
     when there are any (check `report.invalid` and `report.outputs`).
     """
     path, out_dir = Path(path), Path(out_dir)
+    if is_stdin(path):
+        raise DataError(Issue("stdin", "split reads its input twice; give a file", STDIN_NAME))
+    splits = fractions.splits()
+    refuse_overwrite([path], [*(out_dir / f"{s}.jsonl" for s in splits), out_dir / MANIFEST])
     keys = _read_keys(path, progress)
     assigned = _assign(keys, fractions, seed)
-    splits = fractions.splits()
     names = sorted(keys.stratum_ids, key=keys.stratum_ids.__getitem__)
     per_stratum = [dict.fromkeys(splits, 0) for _ in names]
     split_of_line = array("b", [-1]) * (keys.max_line + 1)
@@ -398,10 +403,7 @@ def split_file(
     if keys.invalid and not skip_invalid:
         report.sha256 = _sha256_file(path)
         return report
-    report.sha256, written = _write_outputs(
-        path, out_dir, keys, split_of_line, splits, report, progress
-    )
-    _write_manifest(out_dir / MANIFEST, report, dict(zip(splits, written, strict=True)))
+    _write_outputs(path, out_dir, keys, split_of_line, splits, report, progress)
     return report
 
 
@@ -413,20 +415,25 @@ def _write_outputs(
     splits: tuple[str, ...],
     report: SplitReport,
     progress: Progress | None,
-) -> tuple[str, list[array]]:
+) -> None:
+    """Write the split files and the manifest beside their places, then move all of them in."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    with staged_files(out_dir, splits, "wb") as temps:
-        sha, written = _copy_lines(path, keys, split_of_line, temps, progress)
-        for j, (split, tmp) in enumerate(zip(splits, temps, strict=True)):
-            tmp.close()
-            target = out_dir / f"{split}.jsonl"
-            os.replace(tmp.name, target)
+    targets = [*(out_dir / f"{split}.jsonl" for split in splits), out_dir / MANIFEST]
+    with ExitStack() as stack:
+        temps = [stack.enter_context(temp_path(t)) for t in targets]
+        files = [stack.enter_context(tmp.open("wb")) for tmp in temps[:-1]]
+        report.sha256, written = _copy_lines(path, keys, split_of_line, files, progress)
+        for j, (split, fh) in enumerate(zip(splits, files, strict=True)):
+            fh.close()
             report.outputs[split] = {
-                "file": target.name,
+                "file": targets[j].name,
                 "count": len(written[j]),
-                "sha256": _sha256_file(target),
+                "sha256": _sha256_file(temps[j]),
             }
-    return sha, written
+        _write_manifest(temps[-1], report, dict(zip(splits, written, strict=True)))
+        with signals_deferred():
+            for tmp, target in zip(temps, targets, strict=True):
+                install(tmp, target)
 
 
 def _write_manifest(path: Path, report: SplitReport, lines: dict[str, array]) -> None:
@@ -437,9 +444,7 @@ def _write_manifest(path: Path, report: SplitReport, lines: dict[str, array]) ->
         f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False, separators=(',', ':'))}"
         for k, v in manifest.items()
     )
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text("{\n" + body + "\n}\n", encoding="utf-8", newline="\n")
-    os.replace(tmp, path)
+    path.write_text("{\n" + body + "\n}\n", encoding="utf-8", newline="\n")
 
 
 def read_manifest(path: str | Path) -> dict[str, Any]:

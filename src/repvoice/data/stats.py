@@ -25,7 +25,6 @@ New phenomena are added with `register_phenomenon(Phenomenon(...))`.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from array import array
@@ -38,7 +37,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from repvoice.data.dedupe import DuplicateIndex, user_text
-from repvoice.data.jsonl import JsonlReader
+from repvoice.data.jsonl import JsonlReader, display_name, loads
 from repvoice.data.limits import UnknownModelError, model_limit
 from repvoice.data.tokens import (
     TOKENS_PER_REPLY,
@@ -143,8 +142,8 @@ def split_context(system: str) -> tuple[str, dict[str, Any] | None, str]:
     if at < 0:
         return system, None, "none"
     try:
-        context = json.loads(system[at + len(CONTEXT_MARKER) :])
-    except (json.JSONDecodeError, RecursionError):
+        context = loads(system[at + len(CONTEXT_MARKER) :])
+    except (ValueError, RecursionError):  # bad JSON, NaN, or a number too long to read
         return system, None, "unparsed"
     if not isinstance(context, dict):
         return system, None, "unparsed"
@@ -165,8 +164,8 @@ def _parse_answer(messages: list[dict[str, Any]]) -> tuple[Any, str]:
         has_assistant = any(m.get("role") == "assistant" for m in messages)
         return None, "not_text" if has_assistant else "no_assistant"
     try:
-        answer = json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
+        answer = loads(text)
+    except (ValueError, RecursionError):  # bad JSON, NaN, or a number too long to read
         return None, "not_json"
     if not isinstance(answer, dict):
         return answer, "not_object"
@@ -722,7 +721,7 @@ def compute_stats(
     except UnknownModelError:
         # other providers' models: o200k_base approximates their tokenizers; limit unknown
         encoding, limit = encoding_name_for(model), None
-    stats = DatasetStats(str(path), model, encoding, token_limit=limit)
+    stats = DatasetStats(display_name(path), model, encoding, token_limit=limit)
     tokens = TokenCounter(encoding)
     n_messages: Counter[int] = Counter()
     chosen = list(PHENOMENA if phenomena is None else phenomena)

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from repvoice.data.dedupe import DuplicateIndex, user_text
 from repvoice.data.formats import Format, FormatError, detect_format, get_format
 from repvoice.data.issues import DataError, Issue, Severity
-from repvoice.data.jsonl import JsonlReader, Line
+from repvoice.data.jsonl import JsonlReader, Line, value_error_message
 from repvoice.data.limits import DEFAULT_MODEL, model_limit
 from repvoice.data.tokens import (
     DEFAULT_ENCODING,
@@ -374,7 +374,7 @@ class Validator:
             except json.JSONDecodeError as exc:
                 replies.append((i, None, exc))
             except (ValueError, RecursionError) as exc:
-                replies.append((i, None, json.JSONDecodeError(str(exc), content, 0)))
+                replies.append((i, None, json.JSONDecodeError(_plain(exc), content, 0)))
         workout = self.task == "workout" or (
             self.task == "auto" and is_workout_record(system, [r for _, r, _ in replies])
         )
@@ -500,7 +500,7 @@ class Validator:
         fmt = self.fmt
         assert fmt is not None
         limits = fmt.limits
-        size = reader.path.stat().st_size
+        size = reader.size
         if limits.max_file_bytes is not None and size > limits.max_file_bytes:
             self._issue(
                 "file_too_large",
@@ -540,13 +540,13 @@ def validate_file(
 
     Raises `DataError` when the file cannot be read at all, `KeyError` for an unknown format,
     `UnknownModelError` for an unknown model. `progress(bytes_read, total)` is called now and
-    then.
+    then. A `path` of `-` reads standard input, named `<stdin>` in the report.
     """
     reader = JsonlReader(Path(path))
     validator = Validator(
-        str(path), format=format, model=model, task=task, max_per_code=max_per_code
+        reader.name, format=format, model=model, task=task, max_per_code=max_per_code
     )
-    total = reader.path.stat().st_size
+    total = reader.size
     for n, line in enumerate(reader, 1):
         validator.check_line(line)
         if progress is not None and n % _PROGRESS_EVERY == 0:
@@ -554,6 +554,10 @@ def validate_file(
     if progress is not None:
         progress(total, total)
     return validator.finish(reader)
+
+
+def _plain(exc: Exception) -> str:
+    return value_error_message(exc) if isinstance(exc, ValueError) else str(exc)
 
 
 def _reject_constant(name: str) -> Any:

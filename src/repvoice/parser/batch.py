@@ -8,9 +8,10 @@ A line is one of three forms, detected per line:
   suffix of the system turn is the previous set.
 
 A line starting with `{` or `[` is read as JSON, anything else as plain text. A line that cannot
-become a request (bad JSON, a JSON value that is not an object, no text, empty or too long text,
-a bad context, bytes that are not UTF-8) still yields a `BatchItem`, with `error` set, so the
-output has exactly one answer per input line.
+become a request (bad JSON, a number too long to read, a JSON value that is not an object, no
+text, empty or too long text, a bad context, bytes that are not UTF-8, a line over
+`MAX_LINE_BYTES`) still yields a `BatchItem`, with `error` set, so the output has exactly one
+answer per input line.
 """
 
 from __future__ import annotations
@@ -19,15 +20,19 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pydantic import ValidationError
 
+from repvoice.data.jsonl import bounded_lines, is_stdin, loads, open_stdin, value_error_message
 from repvoice.data.stats import split_context
 from repvoice.schema import Context, ParseResult, compact_dict, describe_validation_error
 
 #: Longest transcript accepted, in characters: a spoken set is a sentence, not a paragraph.
 MAX_TEXT_CHARS = 500
+#: Longest input line read, in bytes: the service's request-body cap (a chat record with the
+#: system prompt and a context fits in a few KB).
+MAX_LINE_BYTES = 64 * 1024
 
 _BOM = b"\xef\xbb\xbf"
 _ANSWER_FIELDS = {"confidence", "requires_confirmation", "alternatives", "error"}
@@ -50,25 +55,45 @@ class BatchItem:
 
 
 def iter_requests(path: str | Path) -> Iterator[BatchItem]:
-    """Every line of `path` as a `BatchItem`, in order, in constant memory.
+    """Every line of `path` (standard input for `-`) as a `BatchItem`, in order, in constant
+    memory: a line over `MAX_LINE_BYTES` is skipped unread and answered with an error.
 
     Raises `OSError` when the file cannot be opened.
     """
-    offset = 0
+    if is_stdin(path):
+        yield from _items(open_stdin())
+        return
     with Path(path).open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            offset += len(raw)
-            if number == 1 and raw.startswith(_BOM):
-                raw = raw[len(_BOM) :]
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield BatchItem(
-                    number, None, None, f"not UTF-8 text (byte {exc.start + 1})", offset
-                )
-                continue
-            text, context, error = read_request(line)
-            yield BatchItem(number, text, context, error, offset)
+        yield from _items(fh)
+
+
+def _items(fh: IO[bytes]) -> Iterator[BatchItem]:
+    offset = 0
+    for number, (raw, size) in enumerate(bounded_lines(fh, MAX_LINE_BYTES), start=1):
+        offset += size
+        if raw is None:
+            yield BatchItem(
+                number,
+                None,
+                None,
+                f"line is {_size(size)}, over the {MAX_LINE_BYTES // 1024} KB a request may be; "
+                "not read",
+                offset,
+            )
+            continue
+        if number == 1 and raw.startswith(_BOM):
+            raw = raw[len(_BOM) :]
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield BatchItem(number, None, None, f"not UTF-8 text (byte {exc.start + 1})", offset)
+            continue
+        text, context, error = read_request(line)
+        yield BatchItem(number, text, context, error, offset)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_048_576:,.1f} MB" if n >= 1_048_576 else f"{n / 1024:,.1f} KB"
 
 
 def read_request(line: str) -> tuple[str | None, Context | None, str | None]:
@@ -79,10 +104,13 @@ def read_request(line: str) -> tuple[str | None, Context | None, str | None]:
     if stripped[0] not in "{[":
         return _checked(stripped, None)
     try:
-        data = json.loads(stripped)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        detail = f"{exc.msg}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
-        return None, None, f"not valid JSON ({detail or 'nested too deeply'})"
+        data = loads(stripped)
+    except json.JSONDecodeError as exc:
+        return None, None, f"not valid JSON ({exc.msg}, column {exc.colno})"
+    except ValueError as exc:  # NaN, or a number too long to read
+        return None, None, f"not valid JSON ({value_error_message(exc)})"
+    except RecursionError:
+        return None, None, "not valid JSON (nested too deeply)"
     if not isinstance(data, dict):
         return None, None, f"expected a JSON object, got {_json_type(data)}"
     if "messages" in data:
@@ -183,6 +211,7 @@ def _whole(value: Any) -> Any:
 
 
 __all__ = [
+    "MAX_LINE_BYTES",
     "MAX_TEXT_CHARS",
     "BatchItem",
     "check_text",
