@@ -259,3 +259,17 @@ def test_retired_target_is_noted(tmp_path: Path) -> None:
     report = convert_file(src, tmp_path / "out.jsonl", to="bedrock")
     assert report.written == 1
     assert [n.code for n in report.notes] == ["target_retired"]
+
+
+@pytest.mark.parametrize("name", ["openai", "together", "vertex", "llama3"])
+def test_line_and_paragraph_separators_are_written_escaped(name: str, tmp_path: Path) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    record = chat("3 sets\u2028of 5", "done\u2029twice", system=None)
+    src.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert "\u2028" in src.read_text(encoding="utf-8")
+    assert convert_file(src, out, to=name).ok
+    text = out.read_text(encoding="utf-8")
+    assert "\u2028" not in text and "\u2029" not in text
+    assert "\\u2028" in text and "\\u2029" in text
+    assert len(text.splitlines()) == 1  # str.splitlines, like JS readers, splits at U+2028
+    assert "3 sets\u2028of 5" in json.dumps(json.loads(text), ensure_ascii=False)
