@@ -7,6 +7,7 @@ Content holding one of the template's special tokens cannot be written (it would
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -34,7 +35,11 @@ class TemplateFormat(Format):
     template: ClassVar[str]
     bos_token: ClassVar[str] = ""
     eos_token: ClassVar[str] = ""
+    #: Every special token of the family's tokenizers: content holding one would be read as
+    #: that token, not as text.
     special_tokens: ClassVar[tuple[str, ...]]
+    #: Families of numbered tokens (reserved or unused slots), as one regex.
+    special_pattern: ClassVar[str | None] = None
     #: The template `trim`s message content, so outer whitespace does not survive.
     trims: ClassVar[bool] = False
     #: The template raises unless user and assistant turns alternate.
@@ -45,6 +50,18 @@ class TemplateFormat(Format):
         env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
         env.globals["raise_exception"] = _raise
         return env.from_string(self.template)
+
+    @cached_property
+    def _special_re(self) -> re.Pattern[str]:
+        alternatives = [re.escape(t) for t in sorted(self.special_tokens, key=len, reverse=True)]
+        if self.special_pattern:
+            alternatives.insert(0, self.special_pattern)
+        return re.compile("|".join(alternatives))
+
+    def special_token_in(self, text: str) -> str | None:
+        """The first special token of this family in `text`, or None."""
+        found = self._special_re.search(text)
+        return found.group(0) if found else None
 
     def render(self, messages: list[dict[str, str]]) -> str:
         """The training text for role/content messages."""
@@ -73,9 +90,9 @@ class TemplateFormat(Format):
         require_chat(turns, self.title)
         for t in turns:
             at = f"messages[{t.index}].content"
-            for token in self.special_tokens:
-                if token in t.content:
-                    raise FormatError(at, f"contains the special token {token!r} of {self.title}")
+            token = self.special_token_in(t.content)
+            if token is not None:
+                raise FormatError(at, f"contains the special token {token!r} of {self.title}")
             if self.trims and t.content != t.content.strip():
                 losses.append(Loss(at, f"{self.title} trims outer whitespace"))
         try:
