@@ -224,7 +224,7 @@ def test_mistral_keeps_valid_ids_and_drops_text_beside_calls() -> None:
     assert [loss.field for loss in converted.losses] == ["messages[1].content"]
 
 
-@pytest.mark.parametrize("name", ["bedrock", "cohere", "alpaca", "chatml", "gemma"])
+@pytest.mark.parametrize("name", ["bedrock", "cohere", "alpaca", "chatml", "gemma", "fireworks"])
 def test_text_only_targets_report_every_tool_field(name: str) -> None:
     converted = get_format(name).to_record(TOOLS)
     fields = {loss.field for loss in converted.losses}
@@ -539,3 +539,36 @@ def test_lookalikes_of_special_tokens_are_text() -> None:
     }
     for name in ("llama3", "gemma", "mistral-instruct"):
         get_format(name).to_record(record)
+
+
+def test_fireworks_reports_roles_names_and_parts_it_cannot_carry() -> None:
+    record = {
+        "messages": [
+            {"role": "developer", "content": "Be terse."},
+            {
+                "role": "user",
+                "name": "ann",
+                "content": [
+                    {"type": "text", "text": "What is "},
+                    {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}},
+                    {"type": "text", "text": "this?"},
+                ],
+            },
+            {"role": "assistant", "content": "A plate.", "weight": 1},
+        ]
+    }
+    converted = get_format("fireworks").to_record(record)
+    assert converted.record == {
+        "messages": [
+            {"role": "system", "content": "Be terse."},
+            {"role": "user", "content": "What is this?"},
+            {"role": "assistant", "content": "A plate.", "weight": 1},
+        ]
+    }
+    assert {loss.field for loss in converted.losses} == {
+        "messages[0].role",
+        "messages[1].name",
+        "messages[1].content",
+        "messages[1].content[1]",
+    }
+    assert get_format("fireworks").to_record(BASIC).losses == []
