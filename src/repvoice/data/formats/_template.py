@@ -7,6 +7,7 @@ Content holding one of the template's special tokens cannot be written (it would
 
 from __future__ import annotations
 
+import copy
 import re
 from functools import cached_property
 from typing import Any, ClassVar
@@ -44,6 +45,14 @@ class TemplateFormat(Format):
     trims: ClassVar[bool] = False
     #: The template raises unless user and assistant turns alternate.
     alternates: ClassVar[bool] = False
+    #: Whether the text starts with `bos_token`; trainers that add it when tokenizing want not.
+    include_bos: bool = True
+
+    def without_bos(self) -> TemplateFormat:
+        """This format writing texts without the BOS token."""
+        other = copy.copy(self)
+        other.include_bos = False
+        return other
 
     @cached_property
     def _template(self) -> Template:
@@ -65,9 +74,8 @@ class TemplateFormat(Format):
 
     def render(self, messages: list[dict[str, str]]) -> str:
         """The training text for role/content messages."""
-        return self._template.render(
-            messages=messages, bos_token=self.bos_token, eos_token=self.eos_token
-        )
+        bos = self.bos_token if self.include_bos else ""
+        return self._template.render(messages=messages, bos_token=bos, eos_token=self.eos_token)
 
     def to_record(self, record: Record) -> Converted:
         turns, losses = plain_turns(record, self.title)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from repvoice.data.formats._template import TemplateFormat, split_turns
-from repvoice.data.formats.base import FormatError, Record
+from repvoice.data.formats.base import Record
 from repvoice.data.formats.registry import register
 
 BOS = "<|begin_of_text|>"
@@ -52,10 +52,9 @@ class Llama3Format(TemplateFormat):
     )
 
     def from_record(self, data: Any) -> Record:
+        # Without BOS when written with --no-bos for trainers that add it.
         text = self.text_of(data)
-        if not text.startswith(BOS):
-            raise FormatError("text", f"must start with {BOS}")
         turns = split_turns(
-            text[len(BOS) :], "<|start_header_id|>", "<|end_header_id|>\n\n", "<|eot_id|>"
+            text.removeprefix(BOS), "<|start_header_id|>", "<|end_header_id|>\n\n", "<|eot_id|>"
         )
         return {"messages": [{"role": r, "content": c} for r, c in turns]}

@@ -73,8 +73,11 @@ def _text_parts(content: Any, at: str, losses: list[Loss]) -> list[Record]:
 class VertexFormat(Format):
     name = "vertex"
     title = "Gemini supervised tuning on Vertex AI"
+    # "A training dataset must include a minimum of 16 examples" (gemini-supervised-tuning-about);
+    # the current page only recommends starting with 100.
     limits = Limits(
         tokens_per_example=131_072,
+        min_examples=16,
         max_examples=1_000_000,
         max_file_bytes=1024**3,
         max_validation_examples=5_000,
