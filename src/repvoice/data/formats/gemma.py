@@ -20,8 +20,9 @@ class GemmaFormat(TemplateFormat):
     unreadable_reason = "the system prompt is folded into the first user turn"
     bos_token = "<bos>"
     eos_token = "<end_of_turn>"
-    # The special tokens of the Gemma 2 and Gemma 3 tokenizers (google/gemma-2-9b-it and
-    # google/gemma-3-4b-it tokenizer_config.json); ids 6-104 or so are <unusedN>.
+    # The special tokens of the Gemma 2 and Gemma 3 tokenizers (google/gemma-3-4b-it
+    # tokenizer_config.json; <mask>, <2mass>, [@BOS@] as llama.cpp's convert_hf_to_gguf.py lists
+    # them for Gemma); the reserved slots are <unusedN>.
     special_tokens = (
         "<pad>",
         "<eos>",
@@ -30,7 +31,6 @@ class GemmaFormat(TemplateFormat):
         "<mask>",
         "<2mass>",
         "[@BOS@]",
-        "[multimodal]",
         "<start_of_turn>",
         "<end_of_turn>",
         "<start_of_image>",
