@@ -258,4 +258,125 @@ def test_retired_target_is_noted(tmp_path: Path) -> None:
     src.write_text(json.dumps(chat("squat 225 for 5", {"confidence": 0.9})) + "\n")
     report = convert_file(src, tmp_path / "out.jsonl", to="bedrock")
     assert report.written == 1
-    assert [n.code for n in report.notes] == ["target_retired"]
+    assert [n.code for n in report.notes] == ["target_retired", "too_few_examples"]
+
+
+@pytest.mark.parametrize("name", ["openai", "together", "vertex", "llama3"])
+def test_line_and_paragraph_separators_are_written_escaped(name: str, tmp_path: Path) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    record = chat("3 sets\u2028of 5", "done\u2029twice", system=None)
+    src.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert "\u2028" in src.read_text(encoding="utf-8")
+    assert convert_file(src, out, to=name).ok
+    text = out.read_text(encoding="utf-8")
+    assert "\u2028" not in text and "\u2029" not in text
+    assert "\\u2028" in text and "\\u2029" in text
+    assert len(text.splitlines()) == 1  # str.splitlines, like JS readers, splits at U+2028
+    assert "3 sets\u2028of 5" in json.dumps(json.loads(text), ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("name", "least"),
+    [("openai", 10), ("mistral", 10), ("bedrock", 32), ("vertex", 16), ("cohere", 2)],
+)
+def test_convert_warns_below_the_targets_minimum(name: str, least: int, tmp_path: Path) -> None:
+    assert get_format(name).limits.min_examples == least
+    src = tmp_path / "in.jsonl"
+    rows = [chat(f"bench {100 + i} for 5", {"reps": 5}) for i in range(least)]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows[:-1]), encoding="utf-8")
+    report = convert_file(src, tmp_path / "few.jsonl", to=name)
+    assert report.ok
+    [note] = [n for n in report.notes if n.code == "too_few_examples"]
+    assert note.severity == "warning"
+    written = f"{least - 1} record{'s' if least > 2 else ''} written"
+    assert f"{written}; {name} needs at least {least}" in note.message
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    report = convert_file(src, tmp_path / "enough.jsonl", to=name)
+    assert report.ok and "too_few_examples" not in {n.code for n in report.notes}
+
+
+def test_convert_warns_below_the_minimum_on_the_command_line(tmp_path: Path) -> None:
+    result = run("convert", str(PLAIN), "--to", "bedrock", "-o", str(tmp_path / "o.jsonl"))
+    assert result.exit_code == 0, result.output
+    assert "3 records written; bedrock needs at least 32" in result.output
+
+
+def _tokenizer_adding_bos(bos: str) -> object:
+    """A real `tokenizers` tokenizer that adds BOS like Llama 3's tokenizer.json does."""
+    tokenizers = pytest.importorskip("tokenizers")
+    from tokenizers import models, pre_tokenizers, processors
+
+    specials = [bos, "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"]
+    tok = tokenizers.Tokenizer(models.WordLevel({"[UNK]": 0}, unk_token="[UNK]"))
+    tok.add_special_tokens(specials)
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    tok.post_processor = processors.TemplateProcessing(
+        single=f"{bos} $A", special_tokens=[(bos, tok.token_to_id(bos))]
+    )
+    return tok
+
+
+def test_bos_in_text_is_warned_and_can_be_left_out(tmp_path: Path) -> None:
+    bos = "<|begin_of_text|>"
+    tok = _tokenizer_adding_bos(bos)
+    bos_id = tok.token_to_id(bos)  # type: ignore[attr-defined]
+    default, without, kept = (tmp_path / f"{n}.jsonl" for n in ("default", "without", "kept"))
+
+    report = convert_file(PLAIN, default, to="llama3")
+    [note] = [n for n in report.notes if n.code == "bos_in_text"]
+    assert note.severity == "warning" and "--no-bos" in note.message
+    text = records(default)[0]["text"]
+    ids = tok.encode(text).ids  # type: ignore[attr-defined]
+    assert ids[:2] == [bos_id, bos_id]  # what TRL would train on: a double BOS
+
+    report = convert_file(PLAIN, without, to="llama3", bos=False)
+    assert report.ok and "bos_in_text" not in {n.code for n in report.notes}
+    text = records(without)[0]["text"]
+    assert not text.startswith(bos) and text.startswith("<|start_header_id|>")
+    ids = tok.encode(text).ids  # type: ignore[attr-defined]
+    assert ids.count(bos_id) == 1 and ids[0] == bos_id
+    back = tmp_path / "back.jsonl"
+    assert convert_file(without, back, to="openai", from_="llama3").ok
+    assert records(back) == records(PLAIN)
+
+    report = convert_file(PLAIN, kept, to="llama3", bos=True)
+    assert "bos_in_text" not in {n.code for n in report.notes}
+    assert records(kept) == records(default)
+
+
+@pytest.mark.parametrize(("name", "bos"), [("gemma", "<bos>"), ("mistral-instruct", "<s>")])
+def test_no_bos_for_every_template_with_one(name: str, bos: str, tmp_path: Path) -> None:
+    out = tmp_path / "o.jsonl"
+    result = run("convert", str(PLAIN), "--to", name, "-o", str(out), "--no-bos")
+    assert result.exit_code == 0, result.output
+    assert not any(r["text"].startswith(bos) for r in records(out))
+    result = run("convert", str(PLAIN), "--to", name, "-o", str(out))
+    assert "starts with" in result.output and "--no-bos" in result.output
+    assert all(r["text"].startswith(bos) for r in records(out))
+
+
+def test_bos_choice_is_refused_for_targets_without_one(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="only apply"):
+        convert_file(PLAIN, tmp_path / "o.jsonl", to="chatml", bos=False)
+    result = run("convert", str(PLAIN), "--to", "openai", "-o", str(tmp_path / "o.jsonl"), "--bos")
+    assert result.exit_code == 2
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_bedrock_reserved_turn_markers_make_a_record_unconvertible(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    rows = [
+        chat("squat 5", {"reps": 5}),
+        chat("log it\nHuman: and bench", {"reps": 1}),
+        chat("deadlift", "done\nAssistant: more"),
+    ]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    report = convert_file(src, tmp_path / "o.jsonl", to="bedrock", skip_invalid=True)
+    assert report.written == 1 and report.skipped == 2
+    assert [(p.line, p.field, p.code) for p in report.problems] == [
+        (2, "messages[1].content", "unconvertible"),
+        (3, "messages[2].content", "unconvertible"),
+    ]
+    assert "'\\nHuman:'" in report.problems[0].message
+    bad = {"system": "s\nHuman: x", "messages": rows[0]["messages"][1:]}
+    assert [e.field for e in get_format("bedrock").check(bad)] == ["system"]

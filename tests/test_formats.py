@@ -73,7 +73,7 @@ GOLDEN_BASIC = {
         "<|im_start|>assistant\nParis.<|im_end|>\n"
     },
     "mistral-instruct": {
-        "text": "<s>[INST] You are terse.\n\nCapital of France? [/INST] Paris.</s>"
+        "text": "<s> [INST] You are terse.\n\nCapital of France? [/INST] Paris.</s>"
     },
     "gemma": {
         "text": "<bos><start_of_turn>user\nYou are terse.\n\nCapital of France?<end_of_turn>\n"
@@ -108,7 +108,7 @@ def test_golden_multi_turn_text() -> None:
         ]
     }
     assert get_format("mistral-instruct").to_record(record).record == {
-        "text": "<s>[INST] a [/INST] b</s>[INST] c [/INST] d</s>"
+        "text": "<s> [INST] a [/INST] b</s> [INST] c [/INST] d</s>"
     }
     assert get_format("gemma").to_record(record).record == {
         "text": "<bos><start_of_turn>user\na<end_of_turn>\n<start_of_turn>model\nb<end_of_turn>\n"
@@ -208,7 +208,7 @@ def test_mistral_rewrites_ids_deterministically_and_reports_it() -> None:
     ]
 
 
-def test_mistral_keeps_valid_ids_and_splits_text_from_calls() -> None:
+def test_mistral_keeps_valid_ids_and_drops_text_beside_calls() -> None:
     record = json.loads(json.dumps(TOOLS))
     record["messages"][1]["tool_calls"][0]["id"] = "abcDEF123"
     record["messages"][2]["tool_call_id"] = "abcDEF123"
@@ -217,11 +217,14 @@ def test_mistral_keeps_valid_ids_and_splits_text_from_calls() -> None:
     assert get_format("mistral").from_record(converted.record) == record
     record["messages"][1]["content"] = "Let me look."
     converted = get_format("mistral").to_record(record)
-    assert converted.record["messages"][1] == {"role": "assistant", "content": "Let me look."}
+    assert converted.record["messages"][1] == {
+        "role": "assistant",
+        "tool_calls": record["messages"][1]["tool_calls"],
+    }
     assert [loss.field for loss in converted.losses] == ["messages[1].content"]
 
 
-@pytest.mark.parametrize("name", ["bedrock", "together", "cohere", "alpaca", "chatml", "gemma"])
+@pytest.mark.parametrize("name", ["bedrock", "cohere", "alpaca", "chatml", "gemma", "fireworks"])
 def test_text_only_targets_report_every_tool_field(name: str) -> None:
     converted = get_format(name).to_record(TOOLS)
     fields = {loss.field for loss in converted.losses}
@@ -391,3 +394,181 @@ def test_detect_format_unknown() -> None:
 def test_public_openai_helpers_still_work() -> None:
     assert check_openai(BASIC) == []
     assert check_role_order(["user", "user", "assistant"], alternate=True)
+
+
+def test_together_carries_tools_tool_calls_and_tool_role() -> None:
+    fmt = get_format("together")
+    converted = fmt.to_record(TOOLS)
+    assert converted.losses == []
+    assert converted.record == TOOLS  # the OpenAI shape, which Together's current SDK accepts
+    assert fmt.check(converted.record) == []
+    assert fmt.from_record(converted.record) == TOOLS
+
+
+def test_together_parallel_tool_replies_may_follow_each_other() -> None:
+    record = json.loads(json.dumps(TOOLS))
+    second = {**record["messages"][1]["tool_calls"][0], "id": "call_1"}
+    record["messages"][1]["tool_calls"].append(second)
+    record["messages"].insert(3, {"role": "tool", "tool_call_id": "call_1", "content": "16"})
+    converted = get_format("together").to_record(record)
+    assert converted.losses == []
+    assert [m["role"] for m in converted.record["messages"]] == [
+        "user",
+        "assistant",
+        "tool",
+        "tool",
+        "assistant",
+    ]
+
+
+def test_together_rejects_calls_its_checker_rejects() -> None:
+    undeclared = json.loads(json.dumps(TOOLS))
+    undeclared["messages"][1]["tool_calls"][0]["function"]["name"] = "nope"
+    with pytest.raises(FormatError) as err:
+        get_format("together").to_record(undeclared)
+    assert err.value.field == "messages[1].tool_calls[0].function.name"
+    not_object = json.loads(json.dumps(TOOLS))
+    not_object["messages"][1]["tool_calls"][0]["function"]["arguments"] = "[1]"
+    with pytest.raises(FormatError) as err:
+        get_format("together").to_record(not_object)
+    assert err.value.field == "messages[1].tool_calls[0].function.arguments"
+    extra = {**TOOLS, "messages": [{**TOOLS["messages"][0], "name": "x"}, *TOOLS["messages"][1:]]}
+    assert [e.field for e in get_format("together").check(extra)] == ["messages[0].name"]
+
+
+def test_vertex_joins_consecutive_same_role_turns_and_reads_back() -> None:
+    fmt = get_format("vertex")
+    record = {
+        "messages": [
+            {"role": "user", "content": "a"},
+            {"role": "user", "content": "b"},
+            {"role": "assistant", "content": "c"},
+        ]
+    }
+    converted = fmt.to_record(record)
+    assert converted.record["contents"] == [
+        {"role": "user", "parts": [{"text": "a"}, {"text": "b"}]},
+        {"role": "model", "parts": [{"text": "c"}]},
+    ]
+    assert [loss.field for loss in converted.losses] == ["messages[1]"]
+    assert fmt.check(converted.record) == []
+    back = fmt.from_record(converted.record)
+    assert back["messages"][0]["content"] == [
+        {"type": "text", "text": "a"},
+        {"type": "text", "text": "b"},
+    ]
+
+
+def test_vertex_joins_a_user_turn_after_tool_replies_in_order() -> None:
+    fmt = get_format("vertex")
+    record = json.loads(json.dumps(TOOLS))
+    record["messages"].insert(3, {"role": "user", "content": "and in Oslo?"})
+    converted = fmt.to_record(record)
+    roles = [c["role"] for c in converted.record["contents"]]
+    assert roles == ["user", "model", "user", "model"]
+    assert [next(iter(p)) for p in converted.record["contents"][2]["parts"]] == [
+        "functionResponse",
+        "text",
+    ]
+    assert [loss.field for loss in converted.losses] == ["messages[3]"]
+    back = fmt.from_record(converted.record)
+    roles = [m["role"] for m in back["messages"]]
+    assert roles == ["user", "assistant", "tool", "user", "assistant"]
+
+
+def test_vertex_check_rejects_consecutive_same_role_turns() -> None:
+    data = {
+        "contents": [
+            {"role": "user", "parts": [{"text": "a"}]},
+            {"role": "user", "parts": [{"text": "b"}]},
+            {"role": "model", "parts": [{"text": "c"}]},
+        ]
+    }
+    [error] = get_format("vertex").check(data)
+    assert error.field == "contents[1].role"
+
+
+@pytest.mark.parametrize(
+    ("name", "token"),
+    [
+        ("llama3", "<|end_of_text|>"),
+        ("llama3", "<|eom_id|>"),
+        ("llama3", "<|python_tag|>"),
+        ("llama3", "<|finetune_right_pad_id|>"),
+        ("llama3", "<|reserved_special_token_42|>"),
+        ("chatml", "<|endoftext|>"),
+        ("chatml", "<tool_call>"),
+        ("chatml", "<|vision_pad|>"),
+        ("gemma", "<pad>"),
+        ("gemma", "<mask>"),
+        ("gemma", "<unused17>"),
+        ("gemma", "<start_of_image>"),
+        ("mistral-instruct", "<unk>"),
+        ("mistral-instruct", "[TOOL_CALLS]"),
+        ("mistral-instruct", "[SYSTEM_PROMPT]"),
+        ("mistral-instruct", "[control_12]"),
+    ],
+)
+def test_every_special_token_of_a_family_is_refused(name: str, token: str) -> None:
+    record = {
+        "messages": [
+            {"role": "user", "content": "fine"},
+            {"role": "assistant", "content": f"ends here {token} then more"},
+        ]
+    }
+    with pytest.raises(FormatError) as err:
+        get_format(name).to_record(record)
+    assert err.value.field == "messages[1].content"
+    assert repr(token) in err.value.message
+
+
+def test_mistral_instruct_refuses_every_mistral_common_special_token() -> None:
+    pytest.importorskip("mistral_common")
+    from mistral_common.tokens.tokenizers.base import SpecialTokens
+
+    fmt = get_format("mistral-instruct")
+    assert [t.value for t in SpecialTokens if fmt.special_token_in(t.value) != t.value] == []
+
+
+def test_lookalikes_of_special_tokens_are_text() -> None:
+    record = {
+        "messages": [
+            {"role": "user", "content": "<|reserved_special_token_x|> <unused> [control_] <pads>"},
+            {"role": "assistant", "content": "ok"},
+        ]
+    }
+    for name in ("llama3", "gemma", "mistral-instruct"):
+        get_format(name).to_record(record)
+
+
+def test_fireworks_reports_roles_names_and_parts_it_cannot_carry() -> None:
+    record = {
+        "messages": [
+            {"role": "developer", "content": "Be terse."},
+            {
+                "role": "user",
+                "name": "ann",
+                "content": [
+                    {"type": "text", "text": "What is "},
+                    {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}},
+                    {"type": "text", "text": "this?"},
+                ],
+            },
+            {"role": "assistant", "content": "A plate.", "weight": 1},
+        ]
+    }
+    converted = get_format("fireworks").to_record(record)
+    assert converted.record == {
+        "messages": [
+            {"role": "system", "content": "Be terse."},
+            {"role": "user", "content": "What is this?"},
+            {"role": "assistant", "content": "A plate.", "weight": 1},
+        ]
+    }
+    assert {loss.field for loss in converted.losses} == {
+        "messages[0].role",
+        "messages[1].name",
+        "messages[1].content",
+        "messages[1].content[1]",
+    }
+    assert get_format("fireworks").to_record(BASIC).losses == []

@@ -371,11 +371,14 @@ def test_classifier_maps_format_errors() -> None:
 
 @pytest.mark.skipif("bedrock" not in all_formats(), reason="no bedrock format registered")
 def test_other_format_is_checked_by_its_own_rules(write_jsonl) -> None:
-    rows = [{"system": SYSTEM, "messages": r["messages"][1:]} for r in padding()]
+    # 32 records: Bedrock's minimum.
+    rows = [{"system": SYSTEM, "messages": r["messages"][1:]} for r in padding(32)]
     rows.append({"system": SYSTEM, "messages": [{"role": "user", "content": "bench"}]})
     report = validate_file(write_jsonl(rows), format="bedrock")
     assert report.format == "bedrock"
-    assert [i.line for i in report.errors] == [11]
+    assert [i.line for i in report.errors] == [33]
+    report = validate_file(write_jsonl(rows[:31]), format="bedrock")
+    assert found(report) == [("too_few_examples", None, None)]
 
 
 # -- real process, speed ---------------------------------------------------------------------
@@ -420,11 +423,13 @@ def test_speed_20k_records(tmp_path: Path) -> None:
 
 def test_vertex_file_workout_errors_use_openai_paths(write_jsonl) -> None:
     vertex = get_format("vertex")
-    rows = [vertex.to_record(r).record for r in [*padding(), chat("bench", BENCH | {"rpe": 11})]]
+    # 16 records: Vertex's minimum.
+    records = [*padding(16), chat("bench", BENCH | {"rpe": 11})]
+    rows = [vertex.to_record(r).record for r in records]
     report = validate_file(write_jsonl(rows))
     assert report.format == "vertex"
     assert report.tokens is not None and report.tokens.limit == 131_072
-    assert found(report) == [("workout_schema", 11, "messages[2].content.rpe")]
+    assert found(report) == [("workout_schema", 17, "messages[2].content.rpe")]
     assert "OpenAI form" in report.issues[0].message
 
 
@@ -464,3 +469,35 @@ def test_duplicate_tool_call_ids_are_an_error(write_jsonl) -> None:
     report = validate_file(write_jsonl([record] * 10), task="none")
     fields = {(i.line, i.field) for i in report.issues if "used twice" in i.message}
     assert (1, "messages[1].tool_calls[1].id") in fields
+
+
+MINIMUMS = {
+    name: fmt.limits.min_examples
+    for name, fmt in all_formats().items()
+    if fmt.kind == "jsonl" and fmt.readable and fmt.limits.min_examples
+}
+
+
+def test_every_provider_target_documents_its_minimum() -> None:
+    assert MINIMUMS == {
+        "bedrock": 32,
+        "cohere": 2,
+        "fireworks": 3,
+        "mistral": 10,
+        "openai": 10,
+        "together": 1,
+        "vertex": 16,
+    }
+
+
+@pytest.mark.parametrize("name", sorted(MINIMUMS))
+def test_validate_flags_files_below_the_formats_minimum(name: str, write_jsonl) -> None:
+    least = MINIMUMS[name]
+    fmt = get_format(name)
+    rows = [fmt.to_record(r).record for r in padding(least)]
+    report = validate_file(write_jsonl(rows), format=name)
+    assert "too_few_examples" not in {i.code for i in report.issues}
+    if least > 1:
+        report = validate_file(write_jsonl(rows[:-1]), format=name)
+        [issue] = [i for i in report.issues if i.code == "too_few_examples"]
+        assert f"{name} needs at least {least}" in issue.message

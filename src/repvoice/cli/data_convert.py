@@ -46,6 +46,15 @@ def convert(
         bool, typer.Option("--skip-invalid", help="Leave out invalid records (listed).")
     ] = False,
     show: Annotated[int, typer.Option("--show", help="Problems to list.", min=0)] = 20,
+    bos: Annotated[
+        bool | None,
+        typer.Option(
+            "--bos/--no-bos",
+            help="Start chat-template texts (llama3, gemma, mistral-instruct) with the BOS token; "
+            "--no-bos for trainers that add it (TRL). Default: keep it, with a warning.",
+            show_default=False,
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Convert a chat fine-tuning file to another provider's or model's format.
@@ -75,6 +84,7 @@ def convert(
             lossy=lossy,
             skip_invalid=skip_invalid,
             progress=progress,
+            bos=bos,
         )
     if json_out:
         print_json(report.to_dict())

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from repvoice.data.formats import Format, FormatError, Loss, detect_format, get_format
+from repvoice.data.formats._template import TemplateFormat
 from repvoice.data.formats.base import RecordWriter
 from repvoice.data.formats.openai import check_openai
 from repvoice.data.issues import DataError, Issue
@@ -84,10 +85,13 @@ def convert_file(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     max_problems: int = MAX_PROBLEMS,
+    bos: bool | None = None,
 ) -> ConvertReport:
     """Convert `src` (format `from_`) to `dst` (format `to`) and report what happened.
 
     `from_="auto"` guesses the source format from the first record (`detect_format`).
+    `bos` says whether chat-template texts start with the model's BOS token; None keeps it and
+    warns, since trainers that add a BOS themselves (TRL) would then see two.
     Raises `DataError` for unusable input or output paths and `KeyError` for unknown formats.
     With problems the caller did not accept, `dst` is left untouched and `report.ok` is False.
     """
@@ -96,6 +100,17 @@ def convert_file(
     if from_ == "auto":
         from_ = _detect(src)
     source, target = get_format(from_), get_format(to)
+    if bos is not None:
+        if not isinstance(target, TemplateFormat) or not target.bos_token:
+            raise DataError(
+                Issue(
+                    "bos_not_applicable",
+                    f"--bos/--no-bos only apply to chat-template texts with a BOS token, not {to}",
+                    str(dst),
+                )
+            )
+        if not bos:
+            target = target.without_bos()
     if not source.readable:
         raise DataError(
             Issue(
@@ -168,6 +183,7 @@ def convert_file(
             writer = None
             install(tmp, dst)
             report.ok = True
+            report.notes.extend(_target_notes(target, report, str(dst), bos))
             return report
         finally:
             if writer is not None:
@@ -219,6 +235,38 @@ def _convert_line(
         invalid("unconvertible", exc.message, exc.field)
         return None
     return converted.record, read_losses + converted.losses
+
+
+def _target_notes(
+    target: Format, report: ConvertReport, dst: str, bos: bool | None
+) -> list[Issue]:
+    """Warnings about the written file as a whole: too few records for the target, and a BOS
+    that trainers adding their own would double."""
+    notes = []
+    least = target.limits.min_examples
+    if least is not None and report.written < least:
+        notes.append(
+            Issue(
+                "too_few_examples",
+                f"{report.written} record{'s' if report.written != 1 else ''} written; "
+                f"{target.name} needs at least {least:,} per training file",
+                dst,
+                severity="warning",
+            )
+        )
+    token = getattr(target, "bos_token", "")
+    if token and bos is None:
+        notes.append(
+            Issue(
+                "bos_in_text",
+                f"every text starts with {token}; TRL's SFTTrainer (and other trainers that "
+                "tokenize with the BOS added) then sees it twice: pass --no-bos for them, --bos "
+                "to keep it and silence this",
+                dst,
+                severity="warning",
+            )
+        )
+    return notes
 
 
 def _detect(src: Path) -> str:

@@ -7,6 +7,8 @@ Content holding one of the template's special tokens cannot be written (it would
 
 from __future__ import annotations
 
+import copy
+import re
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -34,11 +36,23 @@ class TemplateFormat(Format):
     template: ClassVar[str]
     bos_token: ClassVar[str] = ""
     eos_token: ClassVar[str] = ""
+    #: Every special token of the family's tokenizers: content holding one would be read as
+    #: that token, not as text.
     special_tokens: ClassVar[tuple[str, ...]]
+    #: Families of numbered tokens (reserved or unused slots), as one regex.
+    special_pattern: ClassVar[str | None] = None
     #: The template `trim`s message content, so outer whitespace does not survive.
     trims: ClassVar[bool] = False
     #: The template raises unless user and assistant turns alternate.
     alternates: ClassVar[bool] = False
+    #: Whether the text starts with `bos_token`; trainers that add it when tokenizing want not.
+    include_bos: bool = True
+
+    def without_bos(self) -> TemplateFormat:
+        """This format writing texts without the BOS token."""
+        other = copy.copy(self)
+        other.include_bos = False
+        return other
 
     @cached_property
     def _template(self) -> Template:
@@ -46,11 +60,22 @@ class TemplateFormat(Format):
         env.globals["raise_exception"] = _raise
         return env.from_string(self.template)
 
+    @cached_property
+    def _special_re(self) -> re.Pattern[str]:
+        alternatives = [re.escape(t) for t in sorted(self.special_tokens, key=len, reverse=True)]
+        if self.special_pattern:
+            alternatives.insert(0, self.special_pattern)
+        return re.compile("|".join(alternatives))
+
+    def special_token_in(self, text: str) -> str | None:
+        """The first special token of this family in `text`, or None."""
+        found = self._special_re.search(text)
+        return found.group(0) if found else None
+
     def render(self, messages: list[dict[str, str]]) -> str:
         """The training text for role/content messages."""
-        return self._template.render(
-            messages=messages, bos_token=self.bos_token, eos_token=self.eos_token
-        )
+        bos = self.bos_token if self.include_bos else ""
+        return self._template.render(messages=messages, bos_token=bos, eos_token=self.eos_token)
 
     def to_record(self, record: Record) -> Converted:
         turns, losses = plain_turns(record, self.title)
@@ -73,9 +98,9 @@ class TemplateFormat(Format):
         require_chat(turns, self.title)
         for t in turns:
             at = f"messages[{t.index}].content"
-            for token in self.special_tokens:
-                if token in t.content:
-                    raise FormatError(at, f"contains the special token {token!r} of {self.title}")
+            token = self.special_token_in(t.content)
+            if token is not None:
+                raise FormatError(at, f"contains the special token {token!r} of {self.title}")
             if self.trims and t.content != t.content.strip():
                 losses.append(Loss(at, f"{self.title} trims outer whitespace"))
         try:

@@ -1,15 +1,18 @@
-"""Fireworks AI supervised fine-tuning: the OpenAI chat format unchanged ("existing OpenAI SFT
-datasets work with no conversion required"), at least 3 examples.
+"""Fireworks AI supervised fine-tuning: the OpenAI chat format ("existing OpenAI SFT datasets work
+with no conversion required"), at least 3 examples, as far as its message schema goes: each
+message is a `role` (system, user or assistant) and its `content`, plus a 0/1 `weight`.
 
-Fireworks also takes a root-level float `weight` for weighted training; OpenAI records cannot
-hold it, so reading one back reports it as lost.
+Everything else an OpenAI record may hold is reported per record when converting: tool and
+developer roles, tool calls and tools, message names, and content parts (joined into one text;
+non-text parts dropped). Fireworks also takes a root-level float `weight` for weighted training;
+OpenAI records cannot hold it, so reading one back reports it as lost.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from repvoice.data.formats._common import plain_turns, require_chat
 from repvoice.data.formats.base import Converted, Format, FormatError, Limits, Loss, Record
 from repvoice.data.formats.openai import check_openai
 from repvoice.data.formats.registry import register
@@ -21,12 +24,20 @@ class FireworksFormat(Format):
     title = "Fireworks AI chat fine-tuning JSONL"
     limits = Limits(min_examples=3, max_examples=3_000_000)
     source = (
-        "docs.fireworks.ai/fine-tuning/fine-tuning-models; docs.fireworks.ai/fine-tuning/"
-        "weighted-training"
+        "docs.fireworks.ai/fine-tuning/fine-tuning-models (message schema); "
+        "docs.fireworks.ai/fine-tuning/weighted-training"
     )
 
     def to_record(self, record: Record) -> Converted:
-        return Converted(json.loads(json.dumps(record)))
+        turns, losses = plain_turns(record, "Fireworks", keep_weight=True)
+        require_chat(turns, "Fireworks")
+        messages: list[Record] = []
+        for t in turns:
+            msg: Record = {"role": t.role, "content": t.content}
+            if t.weight is not None:
+                msg["weight"] = t.weight
+            messages.append(msg)
+        return self.verified(record, {"messages": messages}, losses)
 
     def check(self, data: Any) -> list[FormatError]:
         if not isinstance(data, dict) or "weight" not in data:

@@ -20,7 +20,24 @@ class GemmaFormat(TemplateFormat):
     unreadable_reason = "the system prompt is folded into the first user turn"
     bos_token = "<bos>"
     eos_token = "<end_of_turn>"
-    special_tokens = ("<bos>", "<eos>", "<start_of_turn>", "<end_of_turn>")
+    # The special tokens of the Gemma 2 and Gemma 3 tokenizers (google/gemma-3-4b-it
+    # tokenizer_config.json; <mask>, <2mass>, [@BOS@] as llama.cpp's convert_hf_to_gguf.py lists
+    # them for Gemma); the reserved slots are <unusedN>.
+    special_tokens = (
+        "<pad>",
+        "<eos>",
+        "<bos>",
+        "<unk>",
+        "<mask>",
+        "<2mass>",
+        "[@BOS@]",
+        "<start_of_turn>",
+        "<end_of_turn>",
+        "<start_of_image>",
+        "<end_of_image>",
+        "<image_soft_token>",
+    )
+    special_pattern = r"<unused\d+>"
     trims = True
     alternates = True
     template = (

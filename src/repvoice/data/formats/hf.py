@@ -1,10 +1,10 @@
 """A Hugging Face `datasets` dataset: `save_to_disk` into OUT/, plus
 OUT/parquet/train-00000.parquet.
 
-Each row keeps the OpenAI `messages` list (role, content and, where present, name, weight,
-tool_calls, tool_call_id) so TRL's `SFTTrainer` applies the model's chat template itself; `tools`
-is kept as a JSON string. Rows stream through an Arrow file, so memory stays flat. Needs
-`pip install 'repvoice[hf]'`.
+Each row keeps the OpenAI `messages` list so TRL's `SFTTrainer` applies the model's chat template
+itself; `tools` is kept as a JSON string. Every message reads back with exactly its own keys,
+never a `None` for a key it did not have (see `features`). Rows are staged on disk, so memory
+stays flat. Needs `pip install 'repvoice[hf]'`.
 """
 
 from __future__ import annotations
@@ -12,18 +12,17 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from repvoice.data.formats._common import compact, content_text, expect_list, expect_object
 from repvoice.data.formats.base import Converted, Format, FormatError, Loss, Record
 from repvoice.data.formats.openai import check_openai, normalise
 from repvoice.data.formats.registry import register
 from repvoice.data.issues import DataError, Issue
-from repvoice.data.jsonl import Line
+from repvoice.data.jsonl import Line, dumps
 
-BATCH = 1_000
 PARQUET = Path("parquet") / "train-00000.parquet"
 MESSAGE_FIELDS = ("role", "content", "name", "weight", "tool_call_id", "tool_calls")
 
@@ -43,72 +42,98 @@ def _import(module: str) -> Any:
         ) from None
 
 
-def arrow_schema() -> Any:
-    """The row schema: fixed, so every batch and file agree."""
-    pa = _import("pyarrow")
-    call = pa.struct(
-        [
-            ("id", pa.string()),
-            ("type", pa.string()),
-            ("function", pa.struct([("name", pa.string()), ("arguments", pa.string())])),
-        ]
-    )
-    message = pa.struct(
-        [
-            ("role", pa.string()),
-            ("content", pa.string()),
-            ("name", pa.string()),
-            ("weight", pa.int8()),
-            ("tool_call_id", pa.string()),
-            ("tool_calls", pa.list_(call)),
-        ]
-    )
-    return pa.schema([("messages", pa.list_(message)), ("tools", pa.string())])
+def features(shapes: Collection[frozenset[str]], tools: bool) -> Any:
+    """The dataset's columns for messages of the given key sets.
+
+    A column is a key on every message once read back (`None` where the message had none), and
+    chat templates that test for a key (Llama 3.1's `'tool_calls' in message`) fail on such a
+    `None`. So when every message has the same keys they are the struct fields; when messages
+    differ, each message is stored as JSON (`datasets.Json`) and reads back with its own keys.
+    With a `datasets` too old for `Json`, the struct holds every key used.
+    """
+    datasets = _import("datasets")
+    used = {"role", "content"}.union(*shapes)
+    if len(shapes) > 1 and hasattr(datasets, "Json"):
+        message: Any = datasets.Json()
+    else:
+        string = datasets.Value("string")
+        types = {
+            "role": string,
+            "content": string,
+            "name": string,
+            "weight": datasets.Value("int8"),
+            "tool_call_id": string,
+            "tool_calls": [
+                {"id": string, "type": string, "function": {"name": string, "arguments": string}}
+            ],
+        }
+        message = {key: types[key] for key in MESSAGE_FIELDS if key in used}
+    columns: dict[str, Any] = {"messages": [message]}
+    if tools:
+        columns["tools"] = datasets.Value("string")
+    return datasets.Features(columns)
 
 
 class DatasetWriter:
-    """Streams rows to an Arrow file and a Parquet file; `close` saves the dataset folder."""
+    """Stages rows in a JSONL file; `close` writes the Arrow dataset folder and the Parquet file
+    with columns that fit the rows (see `features`), streaming, so memory stays flat."""
 
     def __init__(self, path: Path) -> None:
-        self.pa = _import("pyarrow")
-        self.pq = _import("pyarrow.parquet")
+        _import("pyarrow")
         _import("datasets")
         self.path = path
-        self.schema = arrow_schema()
         path.mkdir(parents=True)
-        (path / PARQUET).parent.mkdir(parents=True)
+        self._staged = path.with_name(path.name + ".rows.jsonl")
         self._arrow_path = path.with_name(path.name + ".rows.arrow")
-        self._arrow = self.pa.ipc.new_stream(str(self._arrow_path), self.schema)
-        self._parquet = self.pq.ParquetWriter(str(path / PARQUET), self.schema)
-        self._rows: list[Record] = []
+        self._fh: IO[str] | None = self._staged.open("w", encoding="utf-8", newline="\n")
+        self._shapes: set[frozenset[str]] = set()
+        self._tools = False
 
     def write(self, record: Record) -> None:
-        self._rows.append(record)
-        if len(self._rows) >= BATCH:
-            self._flush()
+        assert self._fh is not None
+        self._shapes.update(frozenset(msg) for msg in record["messages"])
+        self._tools = self._tools or "tools" in record
+        self._fh.write(dumps(record))
+        self._fh.write("\n")
 
-    def _flush(self) -> None:
-        if self._rows:
-            table = self.pa.Table.from_pylist(self._rows, schema=self.schema)
-            self._arrow.write_table(table)
-            self._parquet.write_table(table)
-            self._rows = []
+    def _rows(self) -> Iterator[Record]:
+        with self._staged.open(encoding="utf-8") as fh:
+            for line in fh:
+                row = json.loads(line)
+                if self._tools:
+                    row.setdefault("tools", None)
+                yield row
 
     def close(self) -> None:
         datasets = _import("datasets")
-        self._flush()
-        self._arrow.close()
-        self._parquet.close()
-        datasets.disable_progress_bars()
+        from datasets.arrow_writer import ArrowWriter, ParquetWriter
+
+        assert self._fh is not None
+        self._fh.close()
+        self._fh = None
+        feats = features(self._shapes, self._tools)
+        (self.path / PARQUET).parent.mkdir(parents=True)
         try:
+            for writer_class, target in (
+                (ArrowWriter, self._arrow_path),
+                (ParquetWriter, self.path / PARQUET),
+            ):
+                with writer_class(features=feats, path=str(target)) as writer:
+                    for row in self._rows():
+                        writer.write(row)
+                    writer.finalize()
+            datasets.disable_progress_bars()
             datasets.Dataset.from_file(str(self._arrow_path)).save_to_disk(str(self.path))
         finally:
             self._arrow_path.unlink(missing_ok=True)
+            self._staged.unlink(missing_ok=True)
 
     def abort(self) -> None:
-        for closer in (self._arrow.close, self._parquet.close):
+        if self._fh is not None:
             with contextlib.suppress(Exception):  # already failing; clean up below
-                closer()
+                self._fh.close()
+            self._fh = None
+        self._staged.unlink(missing_ok=True)
         self._arrow_path.unlink(missing_ok=True)
         shutil.rmtree(self.path, ignore_errors=True)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from repvoice.data.formats._template import TemplateFormat, split_turns
-from repvoice.data.formats.base import FormatError, Record
+from repvoice.data.formats.base import Record
 from repvoice.data.formats.registry import register
 
 BOS = "<|begin_of_text|>"
@@ -25,7 +25,22 @@ class Llama3Format(TemplateFormat):
     )
     bos_token = BOS
     eos_token = "<|eot_id|>"
-    special_tokens = (BOS, "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>")
+    # The added tokens of the Llama 3/3.1/3.2/3.3 tokenizers: huggingface/transformers
+    # models/llama/convert_llama_weights_to_hf.py (DEFAULT_LLAMA_SPECIAL_TOKENS) and
+    # meta-llama/llama-models tokenizer.py; the remaining ids are <|reserved_special_token_N|>.
+    special_tokens = (
+        BOS,
+        "<|end_of_text|>",
+        "<|start_header_id|>",
+        "<|end_header_id|>",
+        "<|eot_id|>",
+        "<|eom_id|>",
+        "<|python_tag|>",
+        "<|finetune_right_pad_id|>",
+        "<|step_id|>",
+        "<|image|>",
+    )
+    special_pattern = r"<\|reserved_special_token_\d+\|>"
     trims = True
     template = (
         "{% for message in messages %}"
@@ -37,10 +52,9 @@ class Llama3Format(TemplateFormat):
     )
 
     def from_record(self, data: Any) -> Record:
+        # Without BOS when written with --no-bos for trainers that add it.
         text = self.text_of(data)
-        if not text.startswith(BOS):
-            raise FormatError("text", f"must start with {BOS}")
         turns = split_turns(
-            text[len(BOS) :], "<|start_header_id|>", "<|end_header_id|>\n\n", "<|eot_id|>"
+            text.removeprefix(BOS), "<|start_header_id|>", "<|end_header_id|>\n\n", "<|eot_id|>"
         )
         return {"messages": [{"role": r, "content": c} for r, c in turns]}

@@ -1,10 +1,12 @@
 """Mistral La Plateforme fine-tuning: OpenAI-like `messages`, with mistral-common's rules.
 
 Tool-call ids are exactly 9 letters or digits, an assistant message with `tool_calls` has no
-`content` key, there is one system message, messages carry no `name` (except tool replies), and
-every tool declares a name, a description and parameters. Ids that break the rule are rewritten
-to a deterministic 9-character id derived from the original; Mistral records have nowhere to
-keep the original, so each rewrite is reported as a loss.
+`content` key and no text-only assistant message next to it (mistral-common merges neighbouring
+assistant messages, then rejects text with tool calls), there is one system message, messages
+carry no `name` (except tool replies), and every tool declares a name, a description and
+parameters. Ids that break the rule are rewritten to a deterministic 9-character id derived from
+the original; Mistral records have nowhere to keep the original, so each rewrite is reported as
+a loss.
 """
 
 from __future__ import annotations
@@ -82,6 +84,18 @@ def check_mistral(data: Any) -> list[FormatError]:
             errors.append(
                 FormatError(f"{at}.tool_call_id", f"{tcid!r} must be exactly 9 letters or digits")
             )
+    messages = data["messages"]
+    for run in _assistant_runs(messages):
+        if len(run) > 1 and any("tool_calls" in messages[i] for i in run):
+            for i in run:
+                if "tool_calls" not in messages[i]:
+                    errors.append(
+                        FormatError(
+                            f"messages[{i}].content",
+                            "text next to an assistant tool-call message: mistral-common merges "
+                            "them into one turn and rejects text with tool calls",
+                        )
+                    )
     for j, tool in enumerate(data.get("tools") or ()):
         fn = tool.get("function") if isinstance(tool, dict) else None
         if not isinstance(fn, dict):
@@ -93,6 +107,48 @@ def check_mistral(data: Any) -> list[FormatError]:
             if key not in fn:
                 errors.append(FormatError(f"{at}.{key}", f"Mistral tools need a {key}"))
     return errors
+
+
+TEXT_BESIDE_CALLS = (
+    "Mistral takes text or tool calls in an assistant turn, not both (mistral-common merges "
+    "neighbouring assistant messages and then rejects the pair); the text is dropped"
+)
+
+
+def _assistant_runs(messages: list[Any]) -> list[list[int]]:
+    """Index runs of neighbouring assistant messages, which mistral-common merges into one."""
+    runs: list[list[int]] = []
+    for i, msg in enumerate(messages):
+        if isinstance(msg, dict) and msg.get("role") == "assistant":
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+    return runs
+
+
+def _drop_text_beside_calls(
+    messages: list[Record], record: Record, losses: list[Loss]
+) -> list[Record]:
+    """Drop text-only assistant messages next to an assistant message with tool calls."""
+    drop: set[int] = set()
+    for run in _assistant_runs(messages):
+        if len(run) > 1 and any("tool_calls" in messages[i] for i in run):
+            drop.update(i for i in run if "tool_calls" not in messages[i])
+    if not drop:
+        return messages
+    # Report at the source message: the n-th assistant message of the output is the n-th
+    # assistant message of the record that was kept.
+    sources = [
+        i
+        for i, m in enumerate(record["messages"])
+        if m["role"] == "assistant" and "function_call" not in m
+    ]
+    kept = (j for j, m in enumerate(messages) if m["role"] == "assistant")
+    nth = {i: k for k, i in enumerate(kept)}
+    for i in sorted(drop):
+        losses.append(Loss(f"messages[{sources[nth[i]]}].content", TEXT_BESIDE_CALLS))
+    return [m for i, m in enumerate(messages) if i not in drop]
 
 
 @register
@@ -138,15 +194,8 @@ class MistralFormat(Format):
             if role == "system":
                 system_at = len(out["messages"])
             if "tool_calls" in msg:
-                text = msg.pop("content", None)
-                if text:
-                    # Mistral wants content XOR tool_calls: the text goes in its own turn first.
-                    losses.append(
-                        Loss(
-                            f"{at}.content", "split from the tool calls into its own assistant turn"
-                        )
-                    )
-                    out["messages"].append({"role": "assistant", "content": text})
+                if msg.pop("content", None):
+                    losses.append(Loss(f"{at}.content", TEXT_BESIDE_CALLS))
                 for j, call in enumerate(msg["tool_calls"]):
                     new = mistral_id(call["id"], taken)
                     if new != call["id"]:
@@ -164,6 +213,7 @@ class MistralFormat(Format):
             if role == "tool":
                 msg["tool_call_id"] = ids.get(msg["tool_call_id"], msg["tool_call_id"])
             out["messages"].append(msg)
+        out["messages"] = _drop_text_beside_calls(out["messages"], record, losses)
         if "tools" in record:
             out["tools"] = copy.deepcopy(record["tools"])
             for j, tool in enumerate(out["tools"]):

@@ -73,8 +73,11 @@ def _text_parts(content: Any, at: str, losses: list[Loss]) -> list[Record]:
 class VertexFormat(Format):
     name = "vertex"
     title = "Gemini supervised tuning on Vertex AI"
+    # "A training dataset must include a minimum of 16 examples" (gemini-supervised-tuning-about);
+    # the current page only recommends starting with 100.
     limits = Limits(
         tokens_per_example=131_072,
+        min_examples=16,
         max_examples=1_000_000,
         max_file_bytes=1024**3,
         max_validation_examples=5_000,
@@ -95,9 +98,28 @@ class VertexFormat(Format):
         names: dict[str, str] = {}
         responses: list[Record] = []
 
+        starts: list[int] = []  # the source message of each content
+        def add(role: str, parts: list[Record], index: int) -> None:
+            # Google's validator rejects two turns of one role in a row; the parts of both go
+            # in one turn instead, which Gemini reads as one message (and reads back in order).
+            if contents and contents[-1]["role"] == role:
+                contents[-1]["parts"].extend(parts)
+                losses.append(
+                    Loss(
+                        f"messages[{index}]",
+                        f"Vertex rejects two {role} turns in a row; its parts are joined to the "
+                        f"turn of messages[{starts[-1]}]",
+                    )
+                )
+            else:
+                contents.append({"role": role, "parts": parts})
+                starts.append(index)
+
+        first_response = [0]  # the source message of the first pending tool reply
+
         def flush() -> None:
             if responses:
-                contents.append({"role": "user", "parts": list(responses)})
+                add("user", list(responses), first_response[0])
                 responses.clear()
 
         for i, msg in enumerate(record["messages"]):
@@ -108,6 +130,8 @@ class VertexFormat(Format):
             if role == "tool":
                 text = content_text(msg["content"], f"{at}.content", "Vertex", losses)
                 name = names[msg["tool_call_id"]]
+                if not responses:
+                    first_response[0] = i
                 responses.append(
                     {"functionResponse": {"name": name, "response": {"content": text}}}
                 )
@@ -137,7 +161,7 @@ class VertexFormat(Format):
                 raise FormatError(
                     f"{at}.content", "nothing Vertex can carry is left in this message"
                 )
-            contents.append({"role": "model" if role == "assistant" else "user", "parts": parts})
+            add("model" if role == "assistant" else "user", parts, i)
         flush()
         out: Record = {}
         if system:
@@ -178,6 +202,7 @@ class VertexFormat(Format):
                     raise FormatError(at, 'a system part must be {"text": "..."}')
                 messages.append({"role": "system", "content": part["text"]})
         pending: list[tuple[str, str]] = []  # unanswered calls: (name, id)
+        prev_role: str | None = None
         k = 0
         for i, content in enumerate(expect_list(data.get("contents"), "contents")):
             at = f"contents[{i}]"
@@ -186,6 +211,11 @@ class VertexFormat(Format):
             role = content.get("role", "user")
             if role not in ("user", "model"):
                 raise FormatError(f"{at}.role", 'role must be "user" or "model"')
+            if role == prev_role:
+                raise FormatError(
+                    f"{at}.role", f"two {role} turns in a row (Google's validator rejects them)"
+                )
+            prev_role = role
             texts: list[str] = []
             calls: list[Record] = []
             for j, part in enumerate(expect_list(content.get("parts"), f"{at}.parts")):
