@@ -2,7 +2,8 @@
 renders it: a Jinja template over role/content messages.
 
 Templates carry text turns only: tool calls, tool replies, names and weights are reported lost.
-Content holding one of the template's special tokens cannot be written (it would forge turns).
+Content holding any special token of the model family's tokenizers cannot be written (it would
+forge turns). Texts start with the family's BOS token unless written `without_bos()`.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ class TemplateFormat(Format):
     trims: ClassVar[bool] = False
     #: The template raises unless user and assistant turns alternate.
     alternates: ClassVar[bool] = False
-    #: Whether the text starts with `bos_token`; trainers that add it when tokenizing want not.
+    #: Whether the text starts with `bos_token`: False for trainers that add the BOS themselves
+    #: when tokenizing (TRL's SFTTrainer), which would otherwise train on two.
     include_bos: bool = True
 
     def without_bos(self) -> TemplateFormat:
