@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from repvoice.cli import app
 from repvoice.data.bundled import default_test_path, default_train_path
+from repvoice.data.outputs import TEMP_MARK
 from repvoice.parser.model import bundled_model_path
 from repvoice.parser.train import train
 from repvoice.schema import FIELD_ORDER
@@ -186,7 +187,7 @@ def test_batch_all_forms_one_line_each_in_order(model_dir: Path, tmp_path: Path)
     assert outs[1]["weight"] == 225 and outs[2]["weight"] == 225  # from the context
     assert "9 lines · 4 parsed" in result.stderr and "5 errors" in result.stderr
     assert f"{path}:5: empty line" in result.stderr
-    assert not list(tmp_path.glob(".*.partial"))
+    assert not list(tmp_path.glob(f".*{TEMP_MARK}*"))
 
 
 def test_batch_to_stdout_clean_file_exit_0(model_dir: Path, tmp_path: Path) -> None:

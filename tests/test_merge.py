@@ -19,6 +19,7 @@ from repvoice.data.merge import (
     provenance_path,
     sources_for,
 )
+from repvoice.data.outputs import TEMP_MARK
 
 MERGE = FIXTURES / "merge"
 
@@ -150,7 +151,7 @@ def test_invalid_lines_block_unless_skipped(inputs, tmp_path: Path) -> None:
     assert "not valid JSON" in report.invalid[0].message
     assert "[not_object]" in report.invalid[1].message
     assert any(n.code == "blank_line" and n.line == 3 for n in report.notes)
-    assert not list(tmp_path.glob(".*.tmp"))  # no temp files left behind
+    assert not list(tmp_path.glob(f".*{TEMP_MARK}*"))  # no temp files left behind
 
     report = merge_files(sources_for([inputs["voice"], inputs["broken"]]), out, skip_invalid=True)
     assert report.written

@@ -82,6 +82,15 @@ def test_failed_block_leaves_neither_temp_nor_target(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [target]
 
 
+def test_a_writer_stopped_while_opening_leaves_no_sidecar(tmp_path: Path) -> None:
+    # the hf writer makes its folder, then `{folder}.rows.arrow` beside it, before it can abort
+    with pytest.raises(SystemExit), temp_path(tmp_path / "ds") as tmp:
+        (tmp / "data").mkdir(parents=True)
+        tmp.with_name(tmp.name + ".rows.arrow").write_bytes(b"ARROW1")
+        raise SystemExit(143)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_write_jsonl_replaces_only_when_complete(tmp_path: Path) -> None:
     target = tmp_path / "out.jsonl"
     target.write_text('{"old":1}\n', encoding="utf-8")

@@ -15,7 +15,8 @@ from rich.markup import escape
 
 from repvoice.cli._app import app, byte_progress, err_console, fail, file_size
 from repvoice.cli._app import print_json as emit_json
-from repvoice.data.jsonl import STDIN, display_name, is_stdin
+from repvoice.data.issues import DataError
+from repvoice.data.jsonl import STDIN, display_name, is_stdin, open_stdin
 from repvoice.data.outputs import atomic_open, same_file
 
 if TYPE_CHECKING:
@@ -132,7 +133,12 @@ def _parse_file(parser: Parser, path: Path, output: str) -> None:
     from repvoice.parser.batch import error_result, iter_requests, result_dict
 
     name = display_name(path)
-    if not is_stdin(path) and not path.is_file():
+    if is_stdin(path):
+        try:
+            open_stdin()
+        except DataError as exc:
+            fail(f"{name}: {exc.issue.message}")
+    elif not path.is_file():
         fail(f"{path}: {'is a directory' if path.is_dir() else 'no such file'}")
     if output != "-" and same_file(output, path):
         fail(f"{output}: the output would overwrite the input")

@@ -248,8 +248,11 @@ def _finite_float(text: str) -> float:
 
 
 def check_stream(fh: IO[bytes], name: str) -> None:
-    """Raise `DataError` when a stream starts empty or binary (without consuming it)."""
-    head = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
+    """Raise `DataError` when a stream starts empty or binary (without consuming it; a stream
+    that cannot be peeked at is left to the reader)."""
+    if not hasattr(fh, "peek"):
+        return
+    head = fh.peek(4)[:4]
     if not head:
         raise DataError(Issue("empty_file", "input is empty", name))
     for magic, what in _SIGNATURES:

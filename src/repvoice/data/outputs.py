@@ -1,11 +1,11 @@
 """Writing output files safely: never over an input, never half-written, no leftovers.
 
-Every writer fills a temporary path beside its target, named `.{target}.repvoice-tmp-{host}-
-{pid}-{random}`, and moves it over the target only once it is complete. The temporary path is
-removed when the block fails, on Ctrl-C and on SIGTERM/SIGHUP (turned into `SystemExit` while a
-temporary path is open, so every `finally` runs). SIGKILL cannot be caught: what it leaves is
-swept by the next write into the same folder (`sweep`), once its process is gone or after
-`STALE_AFTER_SECONDS`.
+Every writer fills a temporary path beside its target, named
+`.{target}.repvoice-tmp-{host}-{pid}-{random}`, and moves it over the target only once it is
+complete. The temporary path is removed when the block fails, on Ctrl-C and on SIGTERM/SIGHUP
+(turned into `SystemExit` while a temporary path is open, so every `finally` runs). SIGKILL
+cannot be caught: what it leaves is swept by the next write into the same folder (`sweep`), once
+its process is gone or after `STALE_AFTER_SECONDS`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ TEMP_MARK = ".repvoice-tmp-"
 #: (the pid may have been reused, or belong to another machine sharing the folder).
 STALE_AFTER_SECONDS = 12 * 3600
 #: Signals that end a run cleanly while a temporary path is open.
-CAUGHT_SIGNALS: tuple[signal.Signals, ...] = (signal.SIGTERM, signal.SIGHUP)
+CAUGHT_SIGNALS: tuple[signal.Signals, ...] = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 
 # `.{name}.repvoice-tmp-{host}-{pid}-{hex}`, plus any suffix a writer adds for its own sidecar
 # (the hf writer's `.rows.arrow`).
@@ -93,7 +95,7 @@ def is_stale(path: Path, now: float | None = None) -> bool:
     if match is None:
         return False
     try:
-        age = (now or time.time()) - path.lstat().st_mtime
+        age = (time.time() if now is None else now) - path.lstat().st_mtime
     except OSError:
         return False
     if age > STALE_AFTER_SECONDS:
@@ -120,8 +122,8 @@ def sweep(directory: str | Path) -> list[Path]:
 
 
 def _legacy_leftovers(target: Path) -> list[Path]:
-    """Temporary files of `target` in the names earlier versions used (`.{name}.partial`,
-    `.{name}.{pid}.tmp`, `.{name}.{random}.tmp`), whose run is over."""
+    """Temporary files of `target` in the names earlier versions used: `.{name}.partial`,
+    `.{name}.{random}.tmp`, and `.{name}.{pid}.tmp` once that process is gone."""
     pattern = re.compile(
         r"^\." + re.escape(target.name) + r"\.(?:partial|tmp|(?P<pid>\d+)\.tmp(?:\.rows\.arrow)?"
         r"|[a-z0-9_]{8}\.tmp)$"
@@ -161,7 +163,7 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
 
 def _guard(on: bool) -> None:
     """Catch `CAUGHT_SIGNALS` while the first temporary path is open; restore after the last."""
-    global _open_temps
+    global _open_temps, _exiting
     with _lock:
         _open_temps += 1 if on else -1
         edge = _open_temps == (1 if on else 0)
@@ -178,14 +180,14 @@ def _guard(on: bool) -> None:
                 signal.signal(sig, _previous.pop(sig) or signal.SIG_DFL)
         except (ValueError, OSError):
             pass
+    if not on:
+        _exiting = False
 
 
 def temp_name(target: Path) -> Path:
     """A fresh temporary path beside `target` (not created)."""
     name = target.name[:_NAME_CHARS]
-    return target.with_name(
-        f".{name}{TEMP_MARK}{_host()}-{os.getpid()}-{secrets.token_hex(4)}"
-    )
+    return target.with_name(f".{name}{TEMP_MARK}{_host()}-{os.getpid()}-{secrets.token_hex(4)}")
 
 
 @contextmanager
@@ -223,8 +225,9 @@ def signals_deferred() -> Iterator[None]:
     """Hold Ctrl-C, SIGTERM and SIGHUP until the block ends, so files installed together (a
     split's files and manifest) are all moved in or none are."""
     held = {signal.SIGINT, *CAUGHT_SIGNALS}
+    can = hasattr(signal, "pthread_sigmask")
     main = threading.current_thread() is threading.main_thread()
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, held) if main else None
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held) if can and main else None
     try:
         yield
     finally:
