@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -256,14 +255,12 @@ def test_accuracy_on_bundled_test_file(resolver: ExerciseResolver) -> None:
     assert _accuracy(resolver, ROOT / "src/repvoice/data/default/test.jsonl") >= 0.95
 
 
-def test_exact_path_is_fast(resolver: ExerciseResolver) -> None:
+def test_exact_path_is_repeatable(resolver: ExerciseResolver) -> None:
+    # Speed is measured by benchmarks/bench_parser.py; here, repeated calls must agree.
     tokens = spoken_numbers("um so bench press two twenty five for eight at RPE eight")
-    resolver.find(tokens)
-    start = time.perf_counter()
-    for _ in range(2000):
-        resolver.find(tokens)
-    per_call = (time.perf_counter() - start) / 2000
-    assert per_call < 200e-6  # ~20 µs measured; loose for slow CI machines
+    first = resolver.find(tokens)
+    assert first is not None and first.name == "Barbell Bench Press"
+    assert all(resolver.find(tokens) == first for _ in range(50))
 
 
 @pytest.mark.parametrize(
