@@ -44,6 +44,7 @@ from repvoice.backends.base import Identity
 from repvoice.evaluate.metrics import CORE, FIELDS, same_answer
 from repvoice.evaluate.runner import ExampleResult
 from repvoice.parser.confidence import reliability_table
+from repvoice.redact import redact
 from repvoice.schema import CONFIRMATION_THRESHOLD
 
 #: Every scored name in report order: the fields, then "core".
@@ -280,7 +281,7 @@ def summarise(
     the backend said of itself before the run."""
     s = Summary(backend=backend, examples=len(results), free=is_free(backend), seconds=seconds)
     if identity is not None:
-        s.identity, s.identity_known = identity.label, identity.known
+        s.identity, s.identity_known = redact(identity.label), identity.known
     confidences: list[float] = []
     core_right: list[bool] = []
     for r in results:
