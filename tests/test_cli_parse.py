@@ -264,3 +264,18 @@ def test_python_api_parses(model_dir: Path) -> None:
 
     result = Parser.load(model_dir).parse("same weight for 6", context=PREVIOUS)
     assert (result.exercise_name, result.weight, result.reps) == (BENCH, 225, 6)
+
+
+def test_batch_output_escapes_line_separators(tmp_path: Path) -> None:
+    # A raw U+2028 inside a JSON string is valid JSON, but splits the line for line readers.
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"text": "bench 225 for 8 felt\u2028heavy"}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.run(
+        [*CLI, "parse", "--input", str(src), "--output", str(out)],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "\u2028" not in text and len(text.splitlines()) == 1
+    assert json.loads(text)["exercise_name"] == "Barbell Bench Press"

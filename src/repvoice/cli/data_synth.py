@@ -20,6 +20,7 @@ from repvoice.cli._app import (
     friendly_errors,
     print_json,
 )
+from repvoice.data.outputs import atomic_open
 from repvoice.data.synth.dataset import default_test_path, write_dataset
 
 _ROWS = (
@@ -95,7 +96,8 @@ def synth(
         info = summary.manifest()
         if manifest is not None:
             manifest.parent.mkdir(parents=True, exist_ok=True)
-            manifest.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+            with atomic_open(manifest) as fh:
+                fh.write(json.dumps(info, indent=2) + "\n")
     if as_json:
         print_json({**info, "seconds": summary.seconds})
         return

@@ -16,7 +16,7 @@ from rich.markup import escape
 from repvoice.cli._app import app, byte_progress, err_console, fail, file_size
 from repvoice.cli._app import print_json as emit_json
 from repvoice.data.issues import DataError
-from repvoice.data.jsonl import STDIN, display_name, is_stdin, open_stdin
+from repvoice.data.jsonl import LINE_SEPARATORS, STDIN, display_name, is_stdin, open_stdin
 from repvoice.data.outputs import atomic_open, same_file
 
 if TYPE_CHECKING:
@@ -162,7 +162,8 @@ def _parse_file(parser: Parser, path: Path, output: str) -> None:
                 errors += 1
                 if len(shown) < _SHOWN_ERRORS:
                     shown.append(f"{name}:{item.line}: {result.error}")
-            out.write(json.dumps(result_dict(result), ensure_ascii=False) + "\n")
+            answer = json.dumps(result_dict(result), ensure_ascii=False)
+            out.write(answer.translate(LINE_SEPARATORS) + "\n")
             if bar is not None:
                 bar.to(item.end)
     seconds = time.perf_counter() - started

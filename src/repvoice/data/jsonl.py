@@ -297,13 +297,13 @@ def read_records(path: str | Path) -> Iterator[tuple[int, Any]]:
 
 #: Characters JSON allows raw in strings but JavaScript (before ES2019) and line splitters that
 #: follow Unicode (Python's `str.splitlines`) treat as line ends.
-_LINE_SEPARATORS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029"})
+LINE_SEPARATORS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 def dumps(obj: Any) -> str:
     """One JSONL line: compact, UTF-8 kept as is except U+2028/U+2029, which are escaped so
     that no reader splits the line; no trailing newline."""
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).translate(_LINE_SEPARATORS)
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).translate(LINE_SEPARATORS)
 
 
 def write_jsonl(path: str | Path, records: Iterable[Any]) -> int:

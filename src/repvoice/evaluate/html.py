@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from repvoice import __version__
+from repvoice.data.outputs import atomic_open
 from repvoice.evaluate.runner import ExampleResult
 from repvoice.evaluate.summary import (
     PERCENTILES,
@@ -73,7 +74,8 @@ def write_report(
 ) -> Path:
     """Write the report of one or more backends on the same test set to `path`."""
     text = render(summaries, runs, source=source)
-    path.write_text(text, encoding="utf-8")
+    with atomic_open(path) as fh:
+        fh.write(text)
     return path
 
 

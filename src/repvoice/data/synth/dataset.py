@@ -12,6 +12,7 @@ from typing import Any
 from repvoice.catalog import Catalog, bundled_catalog_path
 from repvoice.data.dedupe import near_key
 from repvoice.data.jsonl import dumps, read_records
+from repvoice.data.outputs import atomic_open
 from repvoice.data.synth.diversity import measure
 from repvoice.data.synth.generator import GENERATOR_VERSION, Example, generate
 
@@ -111,7 +112,7 @@ def _write(path: Path, examples: Iterable[Example], keys: set[str], tick: Callab
     """Stream examples to `path`, collecting near keys; returns how many have STT errors."""
     noisy = 0
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="\n") as fh:
+    with atomic_open(path) as fh:
         for example in examples:
             fh.write(dumps(example.record) + "\n")
             keys.add(near_key(example.sample.text))
