@@ -16,7 +16,7 @@ from starlette.requests import ClientDisconnect, Request
 
 from repvoice.parser.batch import MAX_TEXT_CHARS, check_text, parse_context
 from repvoice.schema import Context, WorkoutSet
-from repvoice.serve.errors import ApiError
+from repvoice.serve.errors import ApiError, too_large
 
 #: Largest request body read, in bytes; a transcript and its context fit in far less.
 MAX_BODY_BYTES = 64 * 1024
@@ -57,7 +57,7 @@ async def read_json(request: Request) -> Any:
         async for chunk in request.stream():
             body += chunk
             if len(body) > MAX_BODY_BYTES:
-                raise ApiError(413, f"request body is over {MAX_BODY_BYTES // 1024} KB")
+                raise ApiError(413, too_large(MAX_BODY_BYTES))
     except ClientDisconnect:
         raise ApiError(400, "the connection closed before the request body was complete") from None
     if not body.strip():
