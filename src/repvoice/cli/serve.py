@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import signal
@@ -124,6 +125,16 @@ def serve_command(
         else:
             os.environ.pop(name, None)
     os.environ[ENV_READ_TIMEOUT] = str(read_timeout)
+    protocol = TIMED_PROTOCOL
+    if importlib.util.find_spec("httptools") is None:  # uvicorn without its [standard] extra
+        protocol = "auto"
+        err_console.print(
+            f"warning: httptools is not installed, so slow clients are not timed out: "
+            f"{INSTALL_HINT}",
+            style="yellow",
+            highlight=False,
+            markup=False,
+        )
     auth = "on" if api_key else "off"
     route = settings.route("voice")
     fallback = f" · fallback {backend_label(route.fallback)}" if route.fallback else ""
@@ -153,7 +164,7 @@ def serve_command(
             workers=workers,
             timeout_graceful_shutdown=shutdown_timeout,
             timeout_keep_alive=keep_alive,
-            http=TIMED_PROTOCOL,
+            http=protocol,
             access_log=access_log,
             log_level=log_level,
             log_config=log_config(log_level),
