@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from starlette.requests import ClientDisconnect, Request
 
 from repvoice.parser.batch import MAX_TEXT_CHARS, check_text, parse_context
+from repvoice.redact import redact
 from repvoice.schema import Context, WorkoutSet
 from repvoice.serve.errors import ApiError, too_large
 
@@ -46,7 +47,7 @@ def require_json_content_type(request: Request) -> None:
         media.startswith("application/") and media.endswith("+json")
     ):
         return
-    raise ApiError(415, f"Content-Type must be application/json, got {value[:100]!r}")
+    raise ApiError(415, f"Content-Type must be application/json, got {redact(value[:100])!r}")
 
 
 async def read_json(request: Request) -> Any:
