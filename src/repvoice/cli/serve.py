@@ -85,9 +85,11 @@ def serve_command(
 
     With a fallback in `--config`, answers whose local confidence is under the threshold
     (default 0.70) go to the fallback LLM; if it fails, the local answer comes back with
-    `requires_confirmation: true`. SIGTERM stops accepting connections and lets in-flight
-    requests finish (up to --shutdown-timeout seconds; /readyz answers 503 from the signal
-    on), then exits 0. With --workers N, /metrics sums all the workers.
+    `requires_confirmation: true`; so it does at once while the fallback's circuit is open
+    (after repeated failures) or all its slots are busy. A client that does not send its whole
+    request within --read-timeout seconds gets a 408. SIGTERM stops accepting connections and
+    lets in-flight requests finish (up to --shutdown-timeout seconds; /readyz answers 503 from
+    the signal on), then exits 0. With --workers N, /metrics sums all the workers.
 
     Example: repvoice serve --port 8000 --config serve.toml
     """
@@ -97,6 +99,7 @@ def serve_command(
     try:
         import fastapi  # noqa: F401
         import prometheus_client  # noqa: F401
+        import swagger_ui_bundle  # noqa: F401
         import uvicorn
     except ImportError as exc:
         fail(f"repvoice serve needs {exc.name or 'the serve extra'}: {INSTALL_HINT}")
