@@ -32,8 +32,12 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-#: Context fields the answer may copy, checked as the answer's own fields are.
-_CONTEXT_ANSWER_FIELDS = ("exercise_id", "exercise_name")
+#: Context fields the answer may copy, checked as the answer's own fields are, with the keys
+#: that may give them (repvoice's name first, as `Context` prefers it).
+_CONTEXT_ANSWER_FIELDS: dict[str, tuple[str, ...]] = {
+    "exercise_id": ("exercise_id", "current_exercise_id"),
+    "exercise_name": ("exercise_name", "last_exercise", "current_exercise"),
+}
 
 
 def require_json_content_type(request: Request) -> None:
@@ -155,7 +159,8 @@ def context(value: Any, field: str, *, suffix: bool = False) -> Context | None:
     if problem is None:
         return ctx
     name, detail = problem
-    key = next((k for k, v in value.items() if v == answer[name]), name)
+    keys = _CONTEXT_ANSWER_FIELDS.get(name, (name,))
+    key = next((k for k in keys if value.get(k) is not None), name)
     if suffix:
         raise ApiError(422, f"{field}: Context {key}: {detail}", field)
     raise ApiError(422, f"{field}.{key}: {detail}", f"{field}.{key}")
