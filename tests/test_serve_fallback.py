@@ -124,7 +124,7 @@ def test_sick_fallback_under_load_then_recovery(
         assert len(answers) == 64
         assert all(a["status"] == 200 for a in answers)
         assert all(a["model_used"] == "local" and a["requires_confirmation"] for a in answers)
-        assert max(latencies) < 0.5 + 1.0  # the deadline, plus a margin for 2 shared cores
+        assert max(latencies) < 0.5 + 1.5  # the deadline, plus a margin for 2 shared cores
         # The breaker opened after 3 failures: the fallback was asked a few times, not 64.
         assert sum(fake.seen.values()) - asked_before <= 8
         assert peak[0] <= baseline + 8  # at most 4 calls in flight: no pile of threads
