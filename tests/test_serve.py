@@ -532,6 +532,12 @@ def test_cli_help_and_bad_config(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "unknown backend" in result.output
     result = runner.invoke(app, ["serve", "--config", str(tmp_path / "missing.toml")])
     assert result.exit_code == 2 and "no such config file" in result.output
+    bad.write_text(
+        'fallback = "nonsense:m@http://user:pa55word@127.0.0.1:9/v1?key=sk-abc123456789"\n'
+    )
+    result = runner.invoke(app, ["serve", "--config", str(bad)])
+    assert result.exit_code == 2 and "unknown backend" in result.output
+    assert "pa55word" not in result.output and "sk-abc123456789" not in result.output
 
 
 def test_two_authorization_headers_without_a_key(server: ServeProcess) -> None:

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from fakes.openai_server import SCENARIOS, VALID, Canned, FakeOpenAI
+from repvoice.serve.fallback import CircuitBreaker
 from test_serve import ServeProcess
 from test_serve_router import parse, write_config
 
@@ -123,7 +124,7 @@ def test_sick_fallback_under_load_then_recovery(
         assert len(answers) == 64
         assert all(a["status"] == 200 for a in answers)
         assert all(a["model_used"] == "local" and a["requires_confirmation"] for a in answers)
-        assert max(latencies) < 0.5 + 1.0  # the deadline, plus a margin for 2 shared cores
+        assert max(latencies) < 0.5 + 1.5  # the deadline, plus a margin for 2 shared cores
         # The breaker opened after 3 failures: the fallback was asked a few times, not 64.
         assert sum(fake.seen.values()) - asked_before <= 8
         assert peak[0] <= baseline + 8  # at most 4 calls in flight: no pile of threads
@@ -165,3 +166,28 @@ def test_no_secrets_in_answers_probes_metrics_or_logs(fake: FakeOpenAI, tmp_path
     assert f"fallback {label} failed: HTTP 401: Incorrect API key provided: ***" in output
     assert "GET /healthz?api_key=***" in output  # the access log ran, redacted
     assert PASSWORD not in output and KEY not in output
+
+
+def test_circuit_breaker_states() -> None:
+    now = [0.0]
+    breaker = CircuitBreaker(failures=2, cooldown=10.0, clock=lambda: now[0])
+    assert breaker.allow() and breaker.state == "closed"
+    breaker.failed()
+    breaker.succeeded()  # an answer in between: the count starts again
+    breaker.failed()
+    assert breaker.state == "closed" and breaker.allow()
+    breaker.failed()
+    assert breaker.state == "open" and not breaker.allow()
+    now[0] = 9.9
+    assert not breaker.allow()
+    now[0] = 10.0
+    assert breaker.allow() and breaker.state == "half_open"  # the one probe ...
+    assert not breaker.allow()  # ... and no other call while it is out
+    breaker.failed()  # a failed probe opens the circuit for another cooldown
+    assert breaker.state == "open" and not breaker.allow()
+    now[0] = 20.0
+    assert breaker.allow()
+    breaker.release()  # the probe was not sent after all: the next call probes
+    assert breaker.allow()
+    breaker.succeeded()
+    assert breaker.state == "closed" and breaker.allow() and breaker.allow()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import signal
@@ -84,9 +85,11 @@ def serve_command(
 
     With a fallback in `--config`, answers whose local confidence is under the threshold
     (default 0.70) go to the fallback LLM; if it fails, the local answer comes back with
-    `requires_confirmation: true`. SIGTERM stops accepting connections and lets in-flight
-    requests finish (up to --shutdown-timeout seconds; /readyz answers 503 from the signal
-    on), then exits 0. With --workers N, /metrics sums all the workers.
+    `requires_confirmation: true`; so it does at once while the fallback's circuit is open
+    (after repeated failures) or all its slots are busy. A client that does not send its whole
+    request within --read-timeout seconds gets a 408. SIGTERM stops accepting connections and
+    lets in-flight requests finish (up to --shutdown-timeout seconds; /readyz answers 503 from
+    the signal on), then exits 0. With --workers N, /metrics sums all the workers.
 
     Example: repvoice serve --port 8000 --config serve.toml
     """
@@ -96,6 +99,7 @@ def serve_command(
     try:
         import fastapi  # noqa: F401
         import prometheus_client  # noqa: F401
+        import swagger_ui_bundle  # noqa: F401
         import uvicorn
     except ImportError as exc:
         fail(f"repvoice serve needs {exc.name or 'the serve extra'}: {INSTALL_HINT}")
@@ -124,6 +128,16 @@ def serve_command(
         else:
             os.environ.pop(name, None)
     os.environ[ENV_READ_TIMEOUT] = str(read_timeout)
+    protocol = TIMED_PROTOCOL
+    if importlib.util.find_spec("httptools") is None:  # uvicorn without its [standard] extra
+        protocol = "auto"
+        err_console.print(
+            f"warning: httptools is not installed, so slow clients are not timed out: "
+            f"{INSTALL_HINT}",
+            style="yellow",
+            highlight=False,
+            markup=False,
+        )
     auth = "on" if api_key else "off"
     route = settings.route("voice")
     fallback = f" · fallback {backend_label(route.fallback)}" if route.fallback else ""
@@ -153,7 +167,7 @@ def serve_command(
             workers=workers,
             timeout_graceful_shutdown=shutdown_timeout,
             timeout_keep_alive=keep_alive,
-            http=TIMED_PROTOCOL,
+            http=protocol,
             access_log=access_log,
             log_level=log_level,
             log_config=log_config(log_level),

@@ -9,6 +9,7 @@ PROMETHEUS_MULTIPROC_DIR to an empty directory so `/metrics` sums them all (see 
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -32,7 +33,7 @@ from repvoice.serve.drain import draining
 from repvoice.serve.errors import ApiError, error_response
 from repvoice.serve.metrics import CONTENT_TYPE_LATEST, Metrics
 from repvoice.serve.middleware import ServiceMiddleware
-from repvoice.serve.models import REQUEST_MODELS
+from repvoice.serve.models import ERROR_EXAMPLES, REQUEST_MODELS
 from repvoice.serve.router import Router
 from repvoice.serve.security import BearerAuth
 from repvoice.serve.service import Service
@@ -185,6 +186,17 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         schemas = spec.setdefault("components", {}).setdefault("schemas", {})
         for name, schema in defs.get("$defs", {}).items():
             schemas.setdefault(name, schema)
+        for operation in (op for item in spec["paths"].values() for op in item.values()):
+            responses = operation.get("responses", {})
+            # FastAPI's own 422 (for path parameters) is never answered: a str always fits.
+            if "HTTPValidationError" in json.dumps(responses.get("422", {})):
+                del responses["422"]
+            for status, example in ERROR_EXAMPLES.items():
+                if str(status) in responses:
+                    media = responses[str(status)]["content"]["application/json"]
+                    media["example"] = example
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
         app.openapi_schema = spec
     return app.openapi_schema
 

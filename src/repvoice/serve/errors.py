@@ -21,6 +21,15 @@ ERROR_TYPES: dict[int, str] = {
 }
 
 
+#: The messages of the errors answered before any route runs (also the docs' examples).
+UNAUTHORIZED = "missing or wrong API key; send the header Authorization: Bearer KEY"
+TWO_AUTHORIZATIONS = "send one Authorization header, not several"
+
+
+def too_large(limit_bytes: int) -> str:
+    return f"request body is over {limit_bytes // 1024} KB"
+
+
 class ApiError(Exception):
     """A request the service answers with an error; `field` is the JSON path at fault."""
 

@@ -15,8 +15,9 @@ from pydantic import ValidationError
 from starlette.requests import ClientDisconnect, Request
 
 from repvoice.parser.batch import MAX_TEXT_CHARS, check_text, parse_context
+from repvoice.redact import redact
 from repvoice.schema import Context, WorkoutSet
-from repvoice.serve.errors import ApiError
+from repvoice.serve.errors import ApiError, too_large
 
 #: Largest request body read, in bytes; a transcript and its context fit in far less.
 MAX_BODY_BYTES = 64 * 1024
@@ -31,8 +32,12 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-#: Context fields the answer may copy, checked as the answer's own fields are.
-_CONTEXT_ANSWER_FIELDS = ("exercise_id", "exercise_name")
+#: Context fields the answer may copy, checked as the answer's own fields are, with the keys
+#: that may give them (repvoice's name first, as `Context` prefers it).
+_CONTEXT_ANSWER_FIELDS: dict[str, tuple[str, ...]] = {
+    "exercise_id": ("exercise_id", "current_exercise_id"),
+    "exercise_name": ("exercise_name", "last_exercise", "current_exercise"),
+}
 
 
 def require_json_content_type(request: Request) -> None:
@@ -46,7 +51,7 @@ def require_json_content_type(request: Request) -> None:
         media.startswith("application/") and media.endswith("+json")
     ):
         return
-    raise ApiError(415, f"Content-Type must be application/json, got {value[:100]!r}")
+    raise ApiError(415, f"Content-Type must be application/json, got {redact(value[:100])!r}")
 
 
 async def read_json(request: Request) -> Any:
@@ -57,7 +62,7 @@ async def read_json(request: Request) -> Any:
         async for chunk in request.stream():
             body += chunk
             if len(body) > MAX_BODY_BYTES:
-                raise ApiError(413, f"request body is over {MAX_BODY_BYTES // 1024} KB")
+                raise ApiError(413, too_large(MAX_BODY_BYTES))
     except ClientDisconnect:
         raise ApiError(400, "the connection closed before the request body was complete") from None
     if not body.strip():
@@ -154,7 +159,8 @@ def context(value: Any, field: str, *, suffix: bool = False) -> Context | None:
     if problem is None:
         return ctx
     name, detail = problem
-    key = next((k for k, v in value.items() if v == answer[name]), name)
+    keys = _CONTEXT_ANSWER_FIELDS.get(name, (name,))
+    key = next((k for k in keys if value.get(k) is not None), name)
     if suffix:
         raise ApiError(422, f"{field}: Context {key}: {detail}", field)
     raise ApiError(422, f"{field}.{key}: {detail}", f"{field}.{key}")

@@ -10,7 +10,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from repvoice.serve.errors import error_body
+from repvoice.serve.errors import TWO_AUTHORIZATIONS, UNAUTHORIZED, error_body, too_large
 from repvoice.serve.limits import MAX_BODY_BYTES
 from repvoice.serve.metrics import Metrics
 from repvoice.serve.security import OPEN_PREFIXES, BearerAuth
@@ -61,12 +61,12 @@ class ServiceMiddleware:
                     length = value
             if len(authorizations) > 1:
                 # Proxies and servers disagree on which of two wins: take neither.
-                await _reply(send_status, 400, "send one Authorization header, not several")
+                await _reply(send_status, 400, TWO_AUTHORIZATIONS)
             elif not self.auth.allows(path, authorizations[0] if authorizations else None):
                 await _reply(
                     send_status,
                     401,
-                    "missing or wrong API key; send the header Authorization: Bearer KEY",
+                    UNAUTHORIZED,
                     {b"www-authenticate": b'Bearer realm="repvoice"'},
                 )
             elif length is not None and not length.isdigit():
@@ -75,7 +75,7 @@ class ServiceMiddleware:
                 await _reply(
                     send_status,
                     413,
-                    f"request body is over {MAX_BODY_BYTES // 1024} KB",
+                    too_large(MAX_BODY_BYTES),
                     {b"connection": b"close"},
                 )
             else:

@@ -174,7 +174,8 @@ def _read_chat(body: dict[str, Any]) -> _Chat:
     if n != 1:
         raise ApiError(422, f"n must be 1 (one parse per transcript), not {n}", "n")
     options = _optional(body, "stream_options", dict, {})
-    include_usage = options.get("include_usage", False)
+    include_usage = options.get("include_usage")
+    include_usage = False if include_usage is None else include_usage
     if not isinstance(include_usage, bool):
         raise ApiError(422, "stream_options.include_usage must be a boolean", "stream_options")
     schema = _read_response_format(body.get("response_format"))
@@ -246,7 +247,8 @@ def _content_text(content: Any, where: str) -> str | None:
 
 
 def _read_response_format(value: Any) -> dict[str, Any] | None:
-    """The JSON Schema asked for (None for text / json_object / absent)."""
+    """The JSON Schema asked for (None for text / json_object / absent). The parts are checked
+    as the spec describes them whatever the type, though only json_schema reads them."""
     if value is None:
         return None
     fmt = limits.require_object(value, "response_format")
@@ -255,15 +257,27 @@ def _read_response_format(value: Any) -> dict[str, Any] | None:
         raise ApiError(
             422, f"response_format.type must be one of {', '.join(_FORMATS)}", "response_format"
         )
+    # OpenAI nests the schema in "json_schema"; llama.cpp also takes it flat.
+    nested = "json_schema" in fmt
+    spec = fmt
+    if nested:
+        spec = limits.require_object(fmt["json_schema"], "response_format.json_schema")
+        for name, kind_of, called in (("name", str, "a string"), ("strict", bool, "a boolean")):
+            item = spec.get(name)
+            if item is not None and not isinstance(item, kind_of):
+                where = f"response_format.json_schema.{name}"
+                raise ApiError(
+                    422, f"{where} must be {called}, got {limits.json_type(item)}", where
+                )
+    schemas = [(spec, "response_format.json_schema.schema" if nested else "response_format.schema")]
+    if nested:
+        schemas.append((fmt, "response_format.schema"))
+    for holder, where in schemas:
+        if holder.get("schema") is not None:
+            limits.require_object(holder["schema"], where)
     if kind != "json_schema":
         return None
-    # OpenAI nests the schema in "json_schema"; llama.cpp also takes it flat.
-    spec = fmt.get("json_schema", fmt)
-    spec = limits.require_object(spec, "response_format.json_schema")
-    schema = spec.get("schema")
-    if schema is None:
-        return None
-    return limits.require_object(schema, "response_format.json_schema.schema")
+    return spec.get("schema")
 
 
 def render_content(result: ParseResult, schema: dict[str, Any] | None) -> str:
