@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from repvoice.parser.batch import MAX_TEXT_CHARS
-from repvoice.schema import ParseResult, WeightUnit
+from repvoice.schema import ExerciseId, ParseResult, WeightUnit
 
 _BENCH_ID = "0379744e-d66b-5830-a327-8f0777c83c1e"
 
@@ -27,7 +27,7 @@ class WorkoutContext(BaseModel):
         },
     )
 
-    current_exercise_id: str | None = None
+    current_exercise_id: ExerciseId | None = None
     last_weight: float | None = Field(None, ge=0, le=9999.99)
     last_reps: int | None = Field(None, ge=0, le=999)
     last_weight_unit: WeightUnit | None = None
