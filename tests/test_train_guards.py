@@ -90,6 +90,11 @@ def test_refusal_leaves_an_existing_model_untouched(mostly_bad: Path, tmp_path: 
     assert report["skipped"] == {"answer is not a valid workout-set JSON": 10}
     assert [s["line"] for s in report["skipped_examples"]] == list(range(1, 101, 10))
     assert all("exercise_id" in s["detail"] for s in report["skipped_examples"])
+    # nothing was trained, so nothing was measured: no figures rather than zeros
+    assert (report["folds"], report["tagger_examples"]) == (0, 0)
+    for key in ("held_out_accuracy", "reliability", "accuracy_at_or_above_threshold",
+                "coverage_at_or_above_threshold", "follow_up_policy"):  # fmt: skip
+        assert report[key] is None
 
 
 @pytest.mark.parametrize("flags", [["--allow-skipped"], ["--max-skipped", "0.2"]])

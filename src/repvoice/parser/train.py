@@ -89,14 +89,14 @@ class TrainReport:
     skipped_examples: list[tuple[int, str, str | None]] = field(default_factory=list)
     max_skipped: float | None = MAX_SKIPPED_SHARE
     unaligned: Counter[str] = field(default_factory=Counter)
+    # folds cross-validated (0 when it was not done: then every held-out figure is None)
     folds: int = 0
-    # why cross-validation was not done (then every held-out figure is None)
     cross_validation_skipped: str | None = None
-    accuracy: dict[str, float] | None = field(default_factory=dict)
-    reliability: list[dict[str, Any]] | None = field(default_factory=list)
-    accuracy_at_threshold: float | None = 0.0
-    coverage_at_threshold: float | None = 0.0
-    policy: dict[str, bool] = field(default_factory=dict)
+    accuracy: dict[str, float] | None = None
+    reliability: list[dict[str, Any]] | None = None
+    accuracy_at_threshold: float | None = None
+    coverage_at_threshold: float | None = None
+    policy: dict[str, bool] | None = None
     exercises_learned: int = 0
     aliases_learned: int = 0
     seconds: float = 0.0
@@ -310,7 +310,7 @@ def train(
     """
     started = time.perf_counter()
     path = Path(path)
-    report = TrainReport(str(path), folds=folds, max_skipped=max_skipped)
+    report = TrainReport(str(path), max_skipped=max_skipped)
     examples = read_examples(path, report)
     report.examples = len(examples)
     if not examples:
@@ -334,12 +334,10 @@ def train(
         )
     held = _cross_validate(examples, catalog, folds, crf_params, step)
     if isinstance(held, str):
-        report.folds = 0
         report.cross_validation_skipped = held
-        report.accuracy = report.reliability = None
-        report.accuracy_at_threshold = report.coverage_at_threshold = None
         calibrator = None
     else:
+        report.folds = folds
         calibrator = held.calibrator()
     step("final model", folds, folds + 1)
     policy = learn_policy(examples, resolver)
