@@ -126,6 +126,25 @@ def test_validate_accepts_an_int_id_file(int_files: tuple[Path, Path, dict[str, 
     assert f"{TRAIN_N} valid" in result.stdout and "no errors" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [("true", "a boolean (true)"), ("-4", "the number -4"), ("4.5", "the number 4.5")],
+)
+def test_validate_names_a_bad_id_once(value: str, what: str, tmp_path: Path) -> None:
+    answer = '{"exercise_id": ' + value + ', "exercise_name": "Bench", "confidence": 0.9}'
+    record = {"messages": [{"role": "user", "content": "bench 225"},
+                           {"role": "assistant", "content": answer}]}  # fmt: skip
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["data", "validate", str(path), "--json"])
+    assert result.exit_code == 1
+    errors = [e for e in json.loads(result.stdout)["errors"] if e["code"] == "workout_schema"]
+    assert [(e["line"], e["field"], e["message"]) for e in errors] == [
+        (1, "messages[1].content.exercise_id", "Value error, must be a string (at most 64 "
+         f"characters) or a whole number from 0 to {2**63 - 1}, not {what}")
+    ]  # fmt: skip
+
+
 def test_train_uses_every_example_and_answers_ints(
     int_model: tuple[Path, TrainReport], int_files: tuple[Path, Path, dict[str, int]]
 ) -> None:
