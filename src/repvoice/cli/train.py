@@ -249,8 +249,9 @@ def print_report(d: dict[str, Any], model_dir: Path) -> None:
         )
     if d["exercises_learned"] or d["aliases_learned"]:
         console.print(
-            f"learned {d['exercises_learned']:,} exercises outside the catalogue and "
-            f"{d['aliases_learned']:,} spoken forms",
+            f"learned {d['exercises_learned']:,} of your exercises ({d['exercises_adopted']:,} "
+            f"matched to catalogue exercises, {d['exercises_learned'] - d['exercises_adopted']:,} "
+            f"new) and {d['aliases_learned']:,} spoken forms",
             highlight=False,
         )
 

@@ -97,7 +97,10 @@ class TrainReport:
     accuracy_at_threshold: float | None = None
     coverage_at_threshold: float | None = None
     policy: dict[str, bool] | None = None
+    # the owner's exercises (ids or names the catalogue does not have), and of those the ones
+    # that took over a catalogue exercise (its aliases and kind) by name or usage
     exercises_learned: int = 0
+    exercises_adopted: int = 0
     aliases_learned: int = 0
     seconds: float = 0.0
 
@@ -132,6 +135,7 @@ class TrainReport:
             "coverage_at_or_above_threshold": self.coverage_at_threshold,
             "follow_up_policy": self.policy,
             "exercises_learned": self.exercises_learned,
+            "exercises_adopted": self.exercises_adopted,
             "aliases_learned": self.aliases_learned,
             "seconds": round(self.seconds, 2),
         }
@@ -354,6 +358,7 @@ def train(
     report.policy = policy.to_dict()
     learned = resolver.to_dict()
     report.exercises_learned = len(learned["exercises"])
+    report.exercises_adopted = len(learned["adopted"])
     report.aliases_learned = len(learned["aliases"])
     report.seconds = time.perf_counter() - started
     parser.meta = {
