@@ -420,8 +420,8 @@ def _cross_validate(
     if len(set(fold_of)) < folds:
         return (
             f"too few examples for {folds} cross-validation folds: "
-            f"{_count(len(examples), 'example')} ({_count(groups, 'distinct text')}) leave a "
-            "fold with nothing held out"
+            f"{_count(len(examples), 'example')} with {_count(groups, 'distinct text')} cannot "
+            "give every fold one to hold out"
         )
     held = _HeldOut()
     for k in range(folds):
