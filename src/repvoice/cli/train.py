@@ -86,6 +86,8 @@ def train_command(
     threshold. `--json` prints the report as a dict (see `repvoice.parser.train.TrainReport`).
 
     Exercise ids may be strings or whole numbers; the model answers in the type your file uses.
+    When your ids are your own (not the bundled catalogue's), a catalogue exercise your file
+    never uses is answered by name with no id.
     If more than `--max-skipped` of the records (default 5%) cannot be used, nothing is trained
     and no model is written; the reasons are listed (`--allow-skipped` trains anyway). Data too
     small or too uniform to split into `--folds` folds is trained without cross-validation, and
