@@ -8,11 +8,33 @@ JSON Schema, validation and the docs all derive from these models.
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
 
 WeightUnit = Literal["lbs", "kg"]
+
+#: Largest integer exercise id (ids are stored as signed 64-bit integers by most databases).
+MAX_INT_ID = 2**63 - 1
+#: Longest string exercise id.
+MAX_ID_CHARS = 64
+
+#: An exercise id as the owner's data has it: a string (a UUID in the bundled catalogue) or a
+#: non-negative integer (VoiceFit's training prompt declares `"exercise_id": <int>`). A bool or a
+#: float is no id.
+ExerciseId = (
+    Annotated[StrictInt, Field(ge=0, le=MAX_INT_ID)]
+    | Annotated[str, Field(max_length=MAX_ID_CHARS)]
+)
 
 #: The app's auto-accept threshold: below it a parse must be confirmed by the user.
 CONFIRMATION_THRESHOLD = 0.85
@@ -38,16 +60,48 @@ FIELD_ORDER: tuple[str, ...] = (
 CORE_FIELDS: tuple[str, ...] = ("exercise_name", "weight", "weight_unit", "reps", "rpe")
 
 
+def _check_id(cls: type, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """One plain message for a bad id, instead of one per member of the union."""
+    try:
+        return handler(value)
+    except ValidationError:
+        raise ValueError(
+            f"must be a string (at most {MAX_ID_CHARS} characters) or a whole number from 0 to "
+            f"{MAX_INT_ID}, not {_describe(value)}"
+        ) from None
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"a boolean ({json.dumps(value)})"
+    if isinstance(value, str):
+        return f"a string of {len(value)} characters"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    return f"a JSON {_json_kind(value)}"
+
+
+def _json_kind(value: Any) -> str:
+    return {dict: "object", list: "array"}.get(type(value), type(value).__name__)
+
+
+def same_id(a: ExerciseId | None, b: ExerciseId | None) -> bool:
+    """Whether two exercise ids name the same exercise: 17 and "17" do, None never does."""
+    if a is None or b is None:
+        return False
+    return a == b or str(a) == str(b)
+
+
 class WorkoutSet(BaseModel):
     """One logged set, as the voice parser answers it (the assistant turn of a training example)."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    exercise_id: str | None = Field(
+    exercise_id: ExerciseId | None = Field(
         None,
-        max_length=64,
-        description="Exercise id (a UUID in the bundled catalogue).",
-        examples=["0379744e-d66b-5830-a327-8f0777c83c1e"],
+        description="Exercise id: a string (a UUID in the bundled catalogue) or a whole number, "
+        "as the owner's catalogue has it.",
+        examples=["0379744e-d66b-5830-a327-8f0777c83c1e", 17],
     )
     exercise_name: str | None = Field(
         None,
@@ -102,6 +156,8 @@ class WorkoutSet(BaseModel):
         examples=[0.95],
     )
 
+    _exercise_id = field_validator("exercise_id", mode="wrap")(classmethod(_check_id))
+
     @field_validator("rpe")
     @classmethod
     def _rpe_in_halves(cls, value: float | None) -> float | None:
@@ -124,9 +180,11 @@ class WorkoutSet(BaseModel):
 class Alternative(BaseModel):
     """Another exercise the words could have meant."""
 
-    exercise_id: str | None
+    exercise_id: ExerciseId | None
     exercise_name: str
     score: float = Field(ge=0, le=1)
+
+    _exercise_id = field_validator("exercise_id", mode="wrap")(classmethod(_check_id))
 
 
 class ParseResult(WorkoutSet):
@@ -158,12 +216,14 @@ class Context(BaseModel):
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
-    exercise_id: str | None = Field(None, validation_alias="exercise_id")
+    exercise_id: ExerciseId | None = Field(None, validation_alias="exercise_id")
     exercise_name: str | None = None
     weight: float | None = Field(None, ge=0, le=9999.99)
     weight_unit: WeightUnit | None = None
     reps: int | None = Field(None, ge=0, le=999)
     rpe: float | None = Field(None, ge=1, le=10)
+
+    _exercise_id = field_validator("exercise_id", mode="wrap")(classmethod(_check_id))
 
     @model_validator(mode="before")
     @classmethod

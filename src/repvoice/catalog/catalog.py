@@ -14,11 +14,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from repvoice.schema import ExerciseId
+
 
 class Exercise(BaseModel):
-    """One catalogue entry."""
+    """One catalogue entry; `id` keeps the owner's type (a string or a whole number)."""
 
-    id: str
+    id: ExerciseId
     name: str
     aliases: list[str] = Field(default_factory=list)
     equipment: str = "other"
@@ -70,7 +72,7 @@ class Catalog:
     def __iter__(self) -> Iterator[Exercise]:
         return iter(self.exercises)
 
-    def by_id(self, exercise_id: str) -> Exercise | None:
+    def by_id(self, exercise_id: ExerciseId) -> Exercise | None:
         return self._by_id.get(exercise_id)
 
     def by_name(self, name: str) -> Exercise | None:
@@ -115,6 +117,20 @@ class Catalog:
             "ambiguous_aliases": self.ambiguous,
             "default_for_ambiguous": self.defaults,
         }
+
+    def retyped(self, ids: Iterable[ExerciseId]) -> Catalog:
+        """The catalogue with string ids that spell one of the whole-number `ids` made that
+        number, so that a CSV catalogue ("17") answers in the type the owner's data uses (17)."""
+        wanted = {str(i): i for i in ids if isinstance(i, int) and not isinstance(i, bool)}
+        if not wanted:
+            return self
+        exercises = [
+            e.model_copy(update={"id": wanted[e.id]})
+            if isinstance(e.id, str) and e.id in wanted and wanted[e.id] not in self._by_id
+            else e
+            for e in self.exercises
+        ]
+        return Catalog(exercises, dict(self.ambiguous), dict(self.defaults))
 
     def merged_with(self, extra: Iterable[Exercise]) -> Catalog:
         """A catalogue with `extra` entries added; an entry with a known id extends its aliases."""

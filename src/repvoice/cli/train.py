@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -23,6 +24,10 @@ from repvoice.cli._app import print_json as emit_json
 
 if TYPE_CHECKING:
     from repvoice.catalog import Catalog
+    from repvoice.parser.train import TooManySkipped
+
+#: Default of `--max-skipped` (kept here so `--help` needs no parser import).
+MAX_SKIPPED_SHARE = 0.05
 
 DEFAULT_MODEL_DIR = Path("repvoice-model")
 _SHOWN_SKIPPED_LINES = 10
@@ -54,6 +59,22 @@ def train_command(
             "--folds", min=2, max=20, help="Cross-validation folds for the held-out report."
         ),
     ] = 3,
+    max_skipped: Annotated[
+        float,
+        typer.Option(
+            "--max-skipped",
+            min=0.0,
+            max=1.0,
+            help="Largest share of the file's records that may be unusable; over it, nothing "
+            "is trained or written.",
+        ),
+    ] = MAX_SKIPPED_SHARE,
+    allow_skipped: Annotated[
+        bool,
+        typer.Option(
+            "--allow-skipped", help="Train on the usable records however many are skipped."
+        ),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Train the local parser and save it as a model directory.
@@ -64,8 +85,17 @@ def train_command(
     matches observed accuracy, and accuracy and coverage at the app's 0.85 auto-accept
     threshold. `--json` prints the report as a dict (see `repvoice.parser.train.TrainReport`).
 
+    Exercise ids may be strings or whole numbers; the model answers in the type your file uses.
+    When your ids are your own (not the bundled catalogue's), a catalogue exercise your file
+    never uses is answered by name with no id.
+    If more than `--max-skipped` of the records (default 5%) cannot be used, nothing is trained
+    and no model is written; the reasons are listed (`--allow-skipped` trains anyway). Data too
+    small or too uniform to split into `--folds` folds is trained without cross-validation, and
+    the report says so (no held-out figures, confidence not calibrated).
+
     Exit status: 0 trained on every record, 1 trained but some records were skipped (listed),
-    2 unusable input (no file, no usable examples, bad catalogue or output directory).
+    2 nothing trained (no file, no usable examples, too many records skipped, bad catalogue or
+    output directory).
 
     Example: repvoice train train.jsonl -o my-model
     """
@@ -73,14 +103,26 @@ def train_command(
     _check_output(output)
     catalog = _load_catalog(catalog_file) if catalog_file is not None else None
 
-    from repvoice.parser.train import train
+    from repvoice.parser.model import ModelError
+    from repvoice.parser.train import TooManySkipped, train
 
     with friendly_errors(), _StageProgress() as progress:
         try:
-            parser, report = train(file, catalog=catalog, folds=folds, progress=progress)
+            parser, report = train(
+                file,
+                catalog=catalog,
+                folds=folds,
+                progress=progress,
+                max_skipped=None if allow_skipped else max_skipped,
+            )
+        except TooManySkipped as exc:
+            _refuse(exc, json_out)
         except ValueError as exc:
             fail(str(exc))
-        saved = parser.save(output)
+        try:
+            saved = parser.save(output)
+        except ModelError as exc:
+            fail(str(exc))
 
     data = report.to_dict()
     if json_out:
@@ -91,12 +133,31 @@ def train_command(
         raise typer.Exit(1)
 
 
+def _refuse(exc: TooManySkipped, json_out: bool) -> NoReturn:
+    """Too many records skipped: the reasons, per line, then one error line; no model."""
+    data = exc.report.to_dict()
+    if json_out:
+        emit_json({**data, "model_dir": None, "error": str(exc)})
+    else:
+        _print_skipped(data, err_console)
+    fail(str(exc))
+
+
 def _check_output(output: Path) -> None:
     # Never scatter model files into a directory that holds something else.
+    from repvoice.parser.integrity import META, MODEL_FILES
+
     if output.exists() and not output.is_dir():
         fail(f"{output}: exists and is not a directory")
-    if output.is_dir() and any(output.iterdir()) and not (output / "meta.json").is_file():
+    if output.is_dir() and any(output.iterdir()) and not (output / META).is_file():
         fail(f"{output}: directory is not empty and holds no repvoice model; choose another -o")
+    if output.is_dir():
+        other = sorted(p.name for p in output.iterdir() if p.name not in (META, *MODEL_FILES))
+        if other:
+            fail(
+                f"{output}: holds {', '.join(other[:3])} besides a model's files; move them out "
+                "or choose another -o"
+            )
 
 
 def _load_catalog(path: Path) -> Catalog:
@@ -150,22 +211,35 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
 
 
+def _print_skipped(d: dict[str, Any], out: Console) -> None:
+    skipped = sum(d["skipped"].values())
+    if not skipped:
+        return
+    reasons = ", ".join(f"{escape(r)} ×{n:,}" for r, n in d["skipped"].items())
+    cap = d["max_skipped"]
+    limit = "no limit" if cap is None else f"at most {cap * 100:g}% allowed"
+    out.print(
+        f"[yellow]skipped {skipped:,} records[/]: {reasons} ({d['skipped_share']:.1%} of "
+        f"{d['records']:,} records; {limit})",
+        highlight=False,
+    )
+    shown = d["skipped_examples"][:_SHOWN_SKIPPED_LINES]
+    for s in shown:
+        detail = f" ({escape(s['detail'])})" if s.get("detail") else ""
+        out.print(f"  line {s['line']}: {escape(s['reason'])}{detail}", highlight=False)
+    if skipped > len(shown):
+        out.print(f"  … and {skipped - len(shown):,} more (see --json)", highlight=False)
+
+
 def print_report(d: dict[str, Any], model_dir: Path) -> None:
     """The training report for people."""
+    examples = f"{d['examples']:,} example{'s' if d['examples'] != 1 else ''}"
     console.print(
-        f"[bold green]trained[/] on {d['examples']:,} examples from {escape(d['source'])} "
+        f"[bold green]trained[/] on {examples} from {escape(d['source'])} "
         f"in {d['seconds']:.1f} s → [bold]{escape(str(model_dir))}[/]",
         highlight=False,
     )
-    skipped = sum(d["skipped"].values())
-    if skipped:
-        reasons = ", ".join(f"{escape(r)} ×{n:,}" for r, n in d["skipped"].items())
-        console.print(f"[yellow]skipped {skipped:,} records[/]: {reasons}", highlight=False)
-        shown = d["skipped_examples"][:_SHOWN_SKIPPED_LINES]
-        for s in shown:
-            console.print(f"  line {s['line']}: {escape(s['reason'])}", highlight=False)
-        if skipped > len(shown):
-            console.print(f"  … and {skipped - len(shown):,} more (see --json)", highlight=False)
+    _print_skipped(d, console)
     left_out = d["examples"] - d["tagger_examples"]
     if left_out:
         by_field = ", ".join(f"{escape(f)} {n:,}" for f, n in d["unaligned"].items())
@@ -177,11 +251,21 @@ def print_report(d: dict[str, Any], model_dir: Path) -> None:
         )
     if d["exercises_learned"] or d["aliases_learned"]:
         console.print(
-            f"learned {d['exercises_learned']:,} exercises outside the catalogue and "
-            f"{d['aliases_learned']:,} spoken forms",
+            f"learned {d['exercises_learned']:,} of your exercises ({d['exercises_adopted']:,} "
+            f"matched to catalogue exercises, {d['exercises_learned'] - d['exercises_adopted']:,} "
+            f"new) and {d['aliases_learned']:,} spoken forms",
             highlight=False,
         )
 
+    if d["cross_validation_skipped"]:
+        console.print(
+            f"\n[yellow]no cross-validation[/]: {escape(d['cross_validation_skipped'])}; "
+            "trained on every example without held-out figures, and confidence is the tagger's "
+            "own probability, not calibrated",
+            highlight=False,
+        )
+        _print_policy(d)
+        return
     console.print(
         f"\n[bold]Held-out accuracy[/] ({d['folds']}-fold cross-validation; core fields: "
         "exercise, weight, weight_unit, reps, rpe)",
@@ -222,6 +306,10 @@ def print_report(d: dict[str, Any], model_dir: Path) -> None:
         "(the rest ask for confirmation)",
         highlight=False,
     )
+    _print_policy(d)
+
+
+def _print_policy(d: dict[str, Any]) -> None:
     policy = d["follow_up_policy"]
     copies = [k.removeprefix("copy_") for k, v in policy.items() if v]
     console.print(

@@ -446,7 +446,8 @@ class Validator:
             for e in err.errors():
                 loc = ".".join(str(p) for p in e["loc"])
                 msg = "unknown field" if e["type"] == "extra_forbidden" else e["msg"]
-                if loc and e["type"] != "missing":
+                # an exercise id's message already says what it got
+                if loc and e["type"] != "missing" and e["loc"][-1] != "exercise_id":
                     msg = f"{msg} (got {_short(e.get('input'))})"
                 self._issue("workout_schema", f"{msg}{where}", number, f"{at}.{loc}" if loc else at)
 

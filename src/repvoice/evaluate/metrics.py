@@ -4,7 +4,7 @@
   original app's figures did.
 - Numbers compare by value (225 == 225.0); RPE to the half point.
 - The exercise is right when the names match (case-insensitively) or, for the owner's own
-  catalogue, the ids match.
+  catalogue, the ids match (as text: 17 and "17" are the same id).
 - `weight_unit` is judged only where the gold answer has a weight (a unit without a weight is
   no information).
 - `notes` is judged on presence: both have notes, or neither.
@@ -52,8 +52,17 @@ def exercise_correct(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> bool:
         and g_name.strip().lower() == p_name.strip().lower()
     ):
         return True
+    # ids compare as text: the owner's 17 and an answer's "17" name the same exercise
     g_id, p_id = gold.get("exercise_id"), pred.get("exercise_id")
-    return g_id is not None and g_id == p_id
+    return _id_text(g_id) is not None and _id_text(g_id) == _id_text(p_id)
+
+
+def _id_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 def field_correct(field: str, pred: Mapping[str, Any], gold: Mapping[str, Any]) -> bool | None:

@@ -4,8 +4,9 @@ text -> tokens with spoken numbers read (numbers) -> exercise (resolver) -> slot
 tagger) -> fields (decode, with the follow-up policy) -> calibrated confidence -> ParseResult.
 
 A model directory holds `meta.json` (format version, training summary, follow-up policy,
-confidence model), `tagger.crfsuite` (the CRF weights), `resolver.json` (learned exercises and
-spoken forms), `catalog.json` (the catalogue it resolves against) and `vocab.json`.
+confidence model, and the checksums of the other files), `tagger.crfsuite` (the CRF weights),
+`resolver.json` (learned exercises and spoken forms), `catalog.json` (the catalogue it resolves
+against) and `vocab.json`. Loading verifies every checksum first (`integrity`).
 """
 
 from __future__ import annotations
@@ -17,16 +18,32 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from repvoice.catalog import Catalog
+from repvoice.catalog import Catalog, Exercise
 from repvoice.parser.confidence import LogisticCalibrator
 from repvoice.parser.decode import Decoded, FollowUpPolicy, decode
 from repvoice.parser.features import sentence_features, unloaded
+from repvoice.parser.integrity import (
+    META,
+    MODEL_FILES,
+    ModelError,
+    check_format,
+    read_meta,
+    read_verified,
+    seal_meta,
+)
 from repvoice.parser.kind import ExerciseKind
 from repvoice.parser.numbers import spoken_numbers
 from repvoice.parser.resolver import ExerciseResolver, Match
 from repvoice.parser.tagger import Tagger
 from repvoice.parser.tokens import PUNCT, Token
-from repvoice.schema import CONFIRMATION_THRESHOLD, Alternative, Context, ParseResult
+from repvoice.schema import (
+    CONFIRMATION_THRESHOLD,
+    Alternative,
+    Context,
+    ExerciseId,
+    ParseResult,
+    same_id,
+)
 
 #: Bumped when the directory layout or a component's saved form changes.
 MODEL_FORMAT = 1
@@ -60,10 +77,6 @@ CONFIDENCE_FEATURES: tuple[str, ...] = (
 _CORE_SLOTS = frozenset({"W", "W_UP", "W_DOWN", "REPS", "RPE", "RIR", "FAIL"})
 
 
-class ModelError(Exception):
-    """A model directory that cannot be loaded."""
-
-
 def bundled_model_path() -> Path:
     """The model trained on the bundled default dataset, shipped in the package."""
     return Path(str(resources.files("repvoice.parser").joinpath("default_model")))
@@ -79,7 +92,7 @@ class Analysis:
     marginals: list[float]
     sequence_probability: float
     decoded: Decoded
-    exercise: tuple[str | None, str | None]  # (id, name)
+    exercise: tuple[ExerciseId | None, str | None]  # (id, name)
     exercise_from_context: bool
 
 
@@ -109,57 +122,71 @@ class Parser:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Parser:
-        """Load a model directory (default: the bundled model)."""
+        """Load a model directory (default: the bundled model).
+
+        Every file is checked against the checksums in `meta.json` before any is used;
+        `ModelError` (one line) for a missing, damaged, tampered or foreign directory.
+        """
         root = Path(path) if path is not None else bundled_model_path()
-        if not root.is_dir():
-            raise ModelError(f"{root}: not a model directory")
         try:
-            meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ModelError(f"{root}: no meta.json (not a repvoice model)") from None
-        except json.JSONDecodeError as exc:
-            raise ModelError(f"{root}/meta.json: not valid JSON ({exc.msg})") from None
-        if meta.get("format") != MODEL_FORMAT:
-            raise ModelError(
-                f"{root}: model format {meta.get('format')!r}; this repvoice reads {MODEL_FORMAT}"
-            )
+            meta = read_meta(root)
+            check_format(root, meta, MODEL_FORMAT)
+            contents = read_verified(root, meta)
+        except OSError as exc:
+            raise ModelError(f"{root}: cannot be read ({exc.strerror or exc})") from None
         try:
-            catalog = Catalog.load(root / "catalog.json")
-            resolver = ExerciseResolver.from_dict(
-                json.loads((root / "resolver.json").read_text(encoding="utf-8")), catalog
-            )
-            tagger = Tagger((root / "tagger.crfsuite").read_bytes())
-            vocab = frozenset(json.loads((root / "vocab.json").read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError) as exc:
-            raise ModelError(f"{root}: damaged model ({exc})") from None
-        calibrator = (
-            LogisticCalibrator.from_dict(meta["confidence"]) if meta.get("confidence") else None
-        )
+            catalog = Catalog.from_dict(_json(contents["catalog.json"]))
+            resolver = ExerciseResolver.from_dict(_json(contents["resolver.json"]), catalog)
+            vocab = _vocab(_json(contents["vocab.json"]))
+            policy = _policy(meta.get("follow_up_policy", {}))
+            calibrator = _calibrator(meta.get("confidence"))
+            tagger = Tagger(contents["tagger.crfsuite"])
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            raise ModelError(f"{root}: damaged model ({_first_line(exc)})") from None
         return cls(
             tagger,
             resolver,
             catalog,
-            policy=FollowUpPolicy.from_dict(meta.get("follow_up_policy", {})),
+            policy=policy,
             calibrator=calibrator,
             vocab=vocab,
             meta=meta,
         )
 
     def save(self, path: str | Path) -> Path:
-        """Write the model directory (created if needed) and return its path."""
+        """Write the model directory (created if needed) and return its path.
+
+        `ModelError` if the directory holds anything but a model's files: a model directory is
+        verified file by file on load, and other files are never overwritten or removed.
+        """
         root = Path(path)
+        if root.is_dir():
+            other = sorted(p.name for p in root.iterdir() if p.name not in (META, *MODEL_FILES))
+            if other:
+                raise ModelError(
+                    f"{root}: holds {', '.join(other[:3])}, not part of a model; choose another "
+                    "directory"
+                )
         root.mkdir(parents=True, exist_ok=True)
-        meta = {
-            **self.meta,
-            "format": MODEL_FORMAT,
-            "follow_up_policy": self.policy.to_dict(),
-            "confidence": self.calibrator.to_dict() if self.calibrator else None,
+        contents = {
+            "tagger.crfsuite": self.tagger.model,
+            "resolver.json": _json_bytes(self.resolver.to_dict()),
+            "catalog.json": _json_bytes(self.catalog.to_dict()),
+            "vocab.json": _json_bytes(sorted(self.vocab)),
         }
-        (root / "tagger.crfsuite").write_bytes(self.tagger.model)
-        _write_json(root / "resolver.json", self.resolver.to_dict())
-        _write_json(root / "catalog.json", self.catalog.to_dict())
-        _write_json(root / "vocab.json", sorted(self.vocab))
-        _write_json(root / "meta.json", meta, indent=2)
+        meta = seal_meta(
+            {
+                **self.meta,
+                "format": MODEL_FORMAT,
+                "follow_up_policy": self.policy.to_dict(),
+                "confidence": self.calibrator.to_dict() if self.calibrator else None,
+            },
+            contents,
+        )
+        for name in MODEL_FILES:
+            (root / name).write_bytes(contents[name])
+        # meta.json last: until it is written, the directory fails verification as a whole
+        (root / META).write_bytes(_json_bytes(meta, indent=2))
         return root
 
     # --- parsing --------------------------------------------------------------------------
@@ -182,7 +209,7 @@ class Parser:
         ctx_exercise = self._context_exercise(ctx)
         if match is not None:
             exercise = (match.id, match.name)
-            from_context = ctx_exercise[0] is not None and ctx_exercise[0] == match.id
+            from_context = same_id(ctx_exercise[0], match.id)
         else:
             exercise = ctx_exercise
             from_context = exercise[1] is not None
@@ -193,9 +220,7 @@ class Parser:
             ctx,
             follow_up=ctx is not None and (match is None or from_context),
             policy=self.policy,
-            kind=ExerciseKind.of(
-                match.exercise if match else self.resolver.exercises.get(exercise[0] or "")
-            ),
+            kind=ExerciseKind.of(self._entry(match, exercise[0])),
             exercise=span,
         )
         return Analysis(tokens, match, labels, marginals, seq_p, decoded, exercise, from_context)
@@ -210,13 +235,15 @@ class Parser:
         if analysis.match is not None:
             alternatives = [
                 Alternative(
-                    exercise_id=e.id, exercise_name=e.name, score=round(analysis.match.score, 3)
+                    exercise_id=self.resolver.answer_id(e.id),
+                    exercise_name=e.name,
+                    score=round(analysis.match.score, 3),
                 )
                 for e in analysis.match.alternatives
                 if e.id != ex_id
             ][:3]
         return ParseResult(
-            exercise_id=ex_id,
+            exercise_id=self.resolver.answer_id(ex_id),
             exercise_name=ex_name,
             **analysis.decoded.fields,
             confidence=confidence,
@@ -267,24 +294,82 @@ class Parser:
             raw = min(raw, NO_EXERCISE_CONFIDENCE)
         return round(max(0.0, min(1.0, raw)), 3)
 
-    def _context_exercise(self, ctx: Context | None) -> tuple[str | None, str | None]:
+    def _context_exercise(self, ctx: Context | None) -> tuple[ExerciseId | None, str | None]:
         if ctx is None:
             return None, None
         known = self.resolver.exercises
-        if ctx.exercise_id and ctx.exercise_id in known:
-            return ctx.exercise_id, known[ctx.exercise_id].name
+        ex_id = self._known_id(ctx.exercise_id)
+        if ex_id is not None:
+            return ex_id, known[ex_id].name
         if ctx.exercise_name:
             found = self.catalog.by_name(ctx.exercise_name) or next(
                 (e for e in known.values() if e.name.lower() == ctx.exercise_name.lower()), None
             )
             if found is not None:
+                found = self.resolver.public(found)
                 return found.id, found.name
             return ctx.exercise_id, ctx.exercise_name
         return ctx.exercise_id, None
 
+    def _entry(self, match: Match | None, ex_id: ExerciseId | None) -> Exercise | None:
+        """The catalogue entry of the exercise found (by the resolver, or from context)."""
+        if match is not None:
+            return match.exercise
+        return None if ex_id is None else self.resolver.exercises.get(ex_id)
 
-def _write_json(path: Path, data: Any, indent: int | None = None) -> None:
+    def _known_id(self, value: ExerciseId | None) -> ExerciseId | None:
+        """The model's id that `value` names, in the model's type: an app that sends "17" to a
+        model trained on whole-number ids means 17 (and 17 means "17" the other way round)."""
+        if value is None or value == "":
+            return None
+        known = self.resolver.exercises
+        if value in known:
+            return value
+        other: ExerciseId | None = str(value) if isinstance(value, int) else None
+        if isinstance(value, str) and value.isascii() and value.isdigit():
+            other = int(value) if str(int(value)) == value else None
+        return other if other is not None and other in known else None
+
+
+def _json_bytes(data: Any, indent: int | None = None) -> bytes:
     text = json.dumps(
         data, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":")
     )
-    path.write_text(text + "\n", encoding="utf-8")
+    return (text + "\n").encode("utf-8")
+
+
+def _json(data: bytes) -> Any:
+    return json.loads(data.decode("utf-8"))
+
+
+def _vocab(data: Any) -> frozenset[str]:
+    if not isinstance(data, list) or not all(isinstance(w, str) for w in data):
+        raise ValueError("vocab.json is not a list of words")
+    return frozenset(data)
+
+
+def _policy(data: Any) -> FollowUpPolicy:
+    if not isinstance(data, dict) or not all(isinstance(v, bool) for v in data.values()):
+        raise ValueError("follow_up_policy is not an object of true/false values")
+    return FollowUpPolicy.from_dict(data)
+
+
+def _calibrator(data: Any) -> LogisticCalibrator | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise ValueError("confidence is not a calibrator object")
+    calibrator = LogisticCalibrator.from_dict(data)
+    if tuple(calibrator.feature_names) != CONFIDENCE_FEATURES or not (
+        len(calibrator.means)
+        == len(calibrator.scales)
+        == len(calibrator.weights_std)
+        == len(CONFIDENCE_FEATURES)
+    ):
+        raise ValueError("the confidence model's features are not this repvoice's")
+    return calibrator
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -37,6 +37,7 @@ from repvoice.catalog.catalog import Catalog, Exercise, normalise_alias
 from repvoice.parser.numbers import spoken_numbers
 from repvoice.parser.phonetic import phonetic_key
 from repvoice.parser.tokens import PUNCT, Token
+from repvoice.schema import ExerciseId, same_id
 
 __all__ = [
     "ExerciseResolver",
@@ -163,7 +164,7 @@ class Match:
     method: str = "exact"
 
     @property
-    def id(self) -> str:
+    def id(self) -> ExerciseId:
         return self.exercise.id
 
     @property
@@ -175,7 +176,7 @@ class TrainingExample(NamedTuple):
     """One training pair. `from_context` marks follow-ups whose exercise the text does not say."""
 
     text: str
-    exercise_id: str | None
+    exercise_id: ExerciseId | None
     exercise_name: str | None
     from_context: bool = False
 
@@ -185,9 +186,9 @@ class LearnReport:
     """What one `learn` call changed."""
 
     examples: int = 0
-    exercises_added: list[str] = field(default_factory=list)
-    exercises_adopted: dict[str, str] = field(default_factory=dict)
-    aliases_added: dict[str, str] = field(default_factory=dict)
+    exercises_added: list[ExerciseId] = field(default_factory=list)
+    exercises_adopted: dict[ExerciseId, ExerciseId] = field(default_factory=dict)
+    aliases_added: dict[str, ExerciseId] = field(default_factory=dict)
     unmatched: int = 0
 
 
@@ -216,16 +217,21 @@ class ExerciseResolver:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self._exercises: dict[str, Exercise] = {e.id: e for e in catalog}
+        # Ids keep the owner's type (string or whole number), so maps are keyed by either.
+        self._exercises: dict[ExerciseId, Exercise] = {e.id: e for e in catalog}
         # Normalised alias -> exercise id; learned spoken forms are added here too.
-        self._alias_ids: dict[str, str] = {a: e.id for a, e in catalog.aliases().items()}
+        self._alias_ids: dict[str, ExerciseId] = {a: e.id for a, e in catalog.aliases().items()}
         for verb, name in _VERB_ALIASES.items():
             target = catalog.by_name(name)
             if target is not None:
                 self._alias_ids.setdefault(verb, target.id)
-        self._remap: dict[str, str] = {}  # catalogue id -> owner id that took it over
-        self._added: dict[str, Exercise] = {}  # owner exercises (new or adopting)
-        self._learned: dict[str, str] = {}  # learned alias -> owner id
+        self._remap: dict[ExerciseId, ExerciseId] = {}  # catalogue id -> owner id taking it
+        self._added: dict[ExerciseId, Exercise] = {}  # owner exercises (new or adopting)
+        self._learned: dict[str, ExerciseId] = {}  # learned alias -> owner id
+        # Whether answers may carry the ids of catalogue exercises the owner never used: yes
+        # unless the owner's answers use ids of their own only (17, "db-4"), whose app could
+        # not use a catalogue UUID.
+        self.catalogue_ids = True
         self._build()
 
     # --- public API -------------------------------------------------------------------------
@@ -280,13 +286,32 @@ class ExerciseResolver:
         """`find(spoken_numbers(text))`."""
         return self.find(spoken_numbers(text))
 
+    def answer_id(self, ex_id: ExerciseId | None) -> ExerciseId | None:
+        """The id to answer for an exercise the resolver knows: None for a catalogue exercise
+        when the owner's ids are their own (the name still says which exercise it is)."""
+        if (
+            ex_id is not None
+            and not self.catalogue_ids
+            and ex_id not in self._added
+            and ex_id in self._exercises
+        ):
+            return None
+        return ex_id
+
+    def public(self, exercise: Exercise) -> Exercise:
+        """The exercise as answered: an owner's exercise that took over a catalogue one
+        replaces it."""
+        owner = self._remap.get(exercise.id)
+        return self._exercises[owner] if owner is not None else exercise
+
     @property
-    def exercises(self) -> dict[str, Exercise]:
+    def exercises(self) -> dict[ExerciseId, Exercise]:
         """Every exercise the resolver can answer, by id (owner ids replace adopted ones)."""
         return self._public
 
     def learn(
-        self, examples: Iterable[TrainingExample | tuple[str, str | None, str | None]]
+        self,
+        examples: Iterable[TrainingExample | tuple[str, ExerciseId | None, str | None]],
     ) -> LearnReport:
         """Learn the owner's exercises and the spoken forms that name them.
 
@@ -296,19 +321,21 @@ class ExerciseResolver:
         least `MIN_SEEN` times, mapping to that id in at least `MIN_SHARE` of its uses.
         """
         report = LearnReport()
-        pending: list[tuple[str, str]] = []
+        pending: list[tuple[str, ExerciseId]] = []
+        owner_ids: set[ExerciseId] = set()
         for ex in examples:
             ex = TrainingExample(*ex)
             report.examples += 1
-            if not ex.exercise_id or not ex.exercise_name:
+            if ex.exercise_id is None or ex.exercise_id == "" or not ex.exercise_name:
                 continue
+            owner_ids.add(ex.exercise_id)
             self._register(ex.exercise_id, ex.exercise_name, report)
             if not ex.from_context:
                 pending.append((ex.text, ex.exercise_id))
-        keys_of: dict[str, list[str]] = defaultdict(list)
+        keys_of: dict[ExerciseId, list[str]] = defaultdict(list)
         for alias, ex_id in self._alias_ids.items():
             keys_of[ex_id].append(_alias_key(alias)[0])
-        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        counts: dict[str, Counter[ExerciseId]] = defaultdict(Counter)
         surface: dict[str, Counter[str]] = defaultdict(Counter)
         for text, ex_id in pending:
             span = _training_span(spoken_numbers(text), keys_of.get(ex_id, []))
@@ -319,6 +346,8 @@ class ExerciseResolver:
             counts[key][ex_id] += 1
             surface[key][words] += 1
         self._adopt_by_usage(counts, {ex_id for _, ex_id in pending}, report)
+        if owner_ids:
+            self.catalogue_ids = any(self.catalog.by_id(i) is not None for i in owner_ids)
         for key, by_id in counts.items():
             ex_id, seen = by_id.most_common(1)[0]
             if len(key) < 3 or seen < MIN_SEEN or seen / sum(by_id.values()) < MIN_SHARE:
@@ -337,23 +366,30 @@ class ExerciseResolver:
 
     def to_dict(self) -> dict[str, Any]:
         """What `learn` added, as JSON-ready data for a model directory."""
+        # Version 2 saves `adopted` as [catalogue id, owner id] pairs: a JSON object's keys
+        # would turn whole-number ids into strings.
         return {
-            "version": 1,
+            "version": 2,
             "exercises": [{"id": e.id, "name": e.name} for e in self._added.values()],
-            "adopted": dict(self._remap),
+            "adopted": [[cat, owner] for cat, owner in self._remap.items()],
             "aliases": dict(self._learned),
+            "catalogue_ids": self.catalogue_ids,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], catalog: Catalog) -> ExerciseResolver:
         """A resolver over `catalog` with what `to_dict` saved applied again."""
         resolver = cls(catalog)
-        adopted_by_owner = {owner: cat for cat, owner in data.get("adopted", {}).items()}
+        adopted = data.get("adopted", [])
+        pairs = adopted.items() if isinstance(adopted, dict) else adopted  # version 1: an object
+        adopted_by_owner = {owner: cat for cat, owner in pairs}
+        v1 = data.get("version", 1) == 1
         for entry in data.get("exercises", []):
-            resolver._add(entry["id"], entry["name"], adopted_by_owner.get(entry["id"]))
+            resolver._add(entry["id"], entry["name"], adopted_by_owner.get(entry["id"]), v1=v1)
         for alias, ex_id in data.get("aliases", {}).items():
             resolver._alias_ids[alias] = ex_id
             resolver._learned[alias] = ex_id
+        resolver.catalogue_ids = bool(data.get("catalogue_ids", True))
         resolver._build()
         return resolver
 
@@ -397,7 +433,7 @@ class ExerciseResolver:
         self._choice_spelling = list(exact)
         self._choice_sound = [_alias_key(a)[1] for a in self._choice_alias]
 
-    def _id_of_key(self, key: str) -> str | None:
+    def _id_of_key(self, key: str) -> ExerciseId | None:
         alias = self._exact.get(key)
         return None if alias is None else self._alias_ids[alias]
 
@@ -580,7 +616,7 @@ class ExerciseResolver:
 
     # --- learning ---------------------------------------------------------------------------
 
-    def _register(self, ex_id: str, name: str, report: LearnReport) -> None:
+    def _register(self, ex_id: ExerciseId, name: str, report: LearnReport) -> None:
         known = self._exercises.get(ex_id)
         if known is not None and ex_id not in self._remap:
             if known.name != name:
@@ -596,14 +632,17 @@ class ExerciseResolver:
             report.exercises_added.append(ex_id)
 
     def _adopt_by_usage(
-        self, counts: dict[str, Counter[str]], used: set[str], report: LearnReport
+        self,
+        counts: dict[str, Counter[ExerciseId]],
+        used: set[ExerciseId],
+        report: LearnReport,
     ) -> None:
         """A new id whose transcripts keep using one catalogue exercise's aliases takes it over.
 
         ("bench" and "flat bench" for the owner's "Flat Barbell Bench" -> Barbell Bench Press.)
         """
         new = set(report.exercises_added)
-        evidence: dict[str, Counter[str]] = defaultdict(Counter)
+        evidence: dict[ExerciseId, Counter[ExerciseId]] = defaultdict(Counter)
         for key, by_id in counts.items():
             known = self._id_of_key(key)
             if known is None:
@@ -624,7 +663,7 @@ class ExerciseResolver:
                 report.exercises_added.remove(ex_id)
                 report.exercises_adopted[known] = ex_id
 
-    def _catalogue_twin(self, name: str) -> str | None:
+    def _catalogue_twin(self, name: str) -> ExerciseId | None:
         """Id of the not yet adopted catalogue exercise named like `name`, if any."""
         exact = self.catalog.by_name(name)
         if exact is not None:
@@ -633,10 +672,12 @@ class ExerciseResolver:
         hit = process.extractOne(
             name.lower(), choices, scorer=fuzz.ratio, score_cutoff=ADOPT_CUTOFF
         )
-        return None if hit is None else str(hit[2])
+        return None if hit is None else hit[2]
 
-    def _add(self, ex_id: str, name: str, adopted: str | None) -> None:
-        base = self._exercises.get(adopted) if adopted else None
+    def _add(
+        self, ex_id: ExerciseId, name: str, adopted: ExerciseId | None, *, v1: bool = False
+    ) -> None:
+        base = self._exercises.get(adopted) if adopted is not None else None
         if base is not None:
             exercise = base.model_copy(update={"id": ex_id, "name": name})
             self._remap[base.id] = ex_id
@@ -647,7 +688,14 @@ class ExerciseResolver:
             exercise = Exercise(id=ex_id, name=name)
         self._exercises[ex_id] = exercise
         self._added[ex_id] = exercise
-        self._alias_ids[normalise_alias(name)] = ex_id
+        if base is not None and not v1:
+            # An owner id taking over a catalogue exercise resolves as the catalogue id would:
+            # its name does not take an ambiguous alias from the catalogue's default ("dumbbell
+            # row"), so an owner's own ids (17, "db-4") answer as the catalogue's UUIDs do.
+            # Models saved before (resolver version 1) keep the name taking the alias.
+            self._alias_ids.setdefault(normalise_alias(name), ex_id)
+        else:
+            self._alias_ids[normalise_alias(name)] = ex_id
 
 
 def examples_from_records(records: Iterable[dict[str, Any]]) -> Iterator[TrainingExample]:
@@ -670,17 +718,24 @@ def examples_from_records(records: Iterable[dict[str, Any]]) -> Iterator[Trainin
             continue
         if not isinstance(data, dict):
             continue
-        ex_id, name = data.get("exercise_id"), data.get("exercise_name")
+        ex_id, name = _as_id(data.get("exercise_id")), data.get("exercise_name")
         system = next((m.get("content") for m in messages if m.get("role") == "system"), "")
         yield TrainingExample(
             user,
-            None if ex_id is None else str(ex_id),
+            ex_id,
             name if isinstance(name, str) else None,
-            _context_id(system) == (None if ex_id is None else str(ex_id)) and ex_id is not None,
+            same_id(_context_id(system), ex_id),
         )
 
 
-def _context_id(system: object) -> str | None:
+def _as_id(value: object) -> ExerciseId | None:
+    """An id as the record has it: a string or whole number kept, anything else as text."""
+    if value is None or (isinstance(value, int | str) and not isinstance(value, bool)):
+        return value
+    return str(value)
+
+
+def _context_id(system: object) -> ExerciseId | None:
     if not isinstance(system, str) or "Context:" not in system:
         return None
     try:
@@ -689,8 +744,7 @@ def _context_id(system: object) -> str | None:
         return None
     if not isinstance(context, dict):
         return None
-    value = context.get("current_exercise_id")
-    return None if value is None else str(value)
+    return _as_id(context.get("current_exercise_id"))
 
 
 # --- words ------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import struct
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,9 +26,21 @@ def train_crf(
     params: dict[str, float | int | bool] | None = None,
     on_iteration: Callable[[int], None] | None = None,
 ) -> bytes:
-    """Train a CRF and return the model file's bytes."""
+    """Train a CRF and return the model file's bytes.
+
+    Raises `ValueError` for data CRFsuite cannot train on (it crashes the process on no
+    sequences or an empty one): checked here, before any C code sees it.
+    """
+    pairs = list(zip(xseqs, yseqs, strict=True))
+    if not pairs:
+        raise ValueError("no sequences to train the tagger on")
+    for n, (x, y) in enumerate(pairs):
+        if not x or len(x) != len(y):
+            raise ValueError(
+                f"sequence {n}: {len(x)} tokens and {len(y)} labels (need as many, at least one)"
+            )
     trainer = _Trainer(verbose=False, on_iteration=on_iteration)
-    for x, y in zip(xseqs, yseqs, strict=True):
+    for x, y in pairs:
         trainer.append(x, y)
     trainer.set_params({**DEFAULT_PARAMS, **(params or {})})
     fd, name = tempfile.mkstemp(suffix=".crfsuite")
@@ -49,10 +62,30 @@ class _Trainer(pycrfsuite.Trainer):
             self._on_iteration(int(info.get("num", 0)))
 
 
+#: CRFsuite's model header: magic, file size, type, version, 3 counts, 5 section offsets.
+_HEADER = struct.Struct("<4sI4sIIIIIIIII")
+
+
+def check_model_bytes(model: bytes) -> None:
+    """Raise `ValueError` unless `model` has a whole CRFsuite model's header: CRFsuite reads a
+    truncated or foreign file out of bounds and crashes the process instead of failing."""
+    if len(model) < _HEADER.size:
+        raise ValueError(f"not a CRFsuite model ({len(model)} bytes, shorter than its header)")
+    magic, size, kind, *rest = _HEADER.unpack_from(model)
+    offsets = rest[4:]
+    if magic != b"lCRF" or kind != b"FOMC":
+        raise ValueError("not a CRFsuite model (wrong magic bytes)")
+    if size != len(model):
+        raise ValueError(f"CRFsuite model says {size:,} bytes but has {len(model):,} (truncated?)")
+    if any(not _HEADER.size <= off <= size for off in offsets):
+        raise ValueError("CRFsuite model header points outside the file")
+
+
 class Tagger:
     """A trained CRF held in memory."""
 
     def __init__(self, model: bytes) -> None:
+        check_model_bytes(model)
         self.model = model
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open_inmemory(model)

@@ -10,20 +10,26 @@ default).
 4. Learn the follow-up policy (what "same again" takes from the previous set).
 5. Cross-validate (k folds, grouped so near-duplicate texts share a fold): train a tagger on
    the other folds, parse the held-out fold; this gives honest held-out accuracy and the data
-   the confidence model is fitted on.
+   the confidence model is fitted on. Data too small or too uniform for k folds (a fold with
+   nothing held out, or nothing to train on) is trained without cross-validation: no held-out
+   figures and no calibrated confidence, and the report says why.
 6. Train the final tagger on everything and save the model directory.
+
+A file that skips more than `max_skipped` of its records (default 5%) is refused before any
+training (`TooManySkipped`), so a wrong format never silently trains on a sliver of the data.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from repvoice import __version__
 from repvoice.catalog import Catalog
@@ -39,14 +45,26 @@ from repvoice.parser.confidence import (
 )
 from repvoice.parser.decode import FollowUpPolicy
 from repvoice.parser.features import sentence_features, unloaded
+from repvoice.parser.integrity import read_meta
 from repvoice.parser.model import CONFIDENCE_FEATURES, NO_EXERCISE_CONFIDENCE, Parser
 from repvoice.parser.numbers import spoken_numbers
 from repvoice.parser.resolver import ExerciseResolver, TrainingExample
 from repvoice.parser.tagger import Tagger, train_crf
 from repvoice.parser.tokens import PUNCT
-from repvoice.schema import CONFIRMATION_THRESHOLD, Context, WorkoutSet
+from repvoice.schema import (
+    CONFIRMATION_THRESHOLD,
+    Context,
+    WorkoutSet,
+    describe_validation_error,
+    same_id,
+)
 
 Progress = Callable[[str, int, int], None]
+
+#: Largest share of a file's records `train` may skip before it refuses to train.
+MAX_SKIPPED_SHARE = 0.05
+#: Skipped lines kept in the report (the counts by reason are always complete).
+_KEPT_SKIPPED_LINES = 200
 
 
 @dataclass
@@ -67,27 +85,49 @@ class TrainReport:
     examples: int = 0
     tagger_examples: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
-    skipped_examples: list[tuple[int, str]] = field(default_factory=list)
+    # (line, reason, detail): the first `_KEPT_SKIPPED_LINES` skipped records
+    skipped_examples: list[tuple[int, str, str | None]] = field(default_factory=list)
+    max_skipped: float | None = MAX_SKIPPED_SHARE
     unaligned: Counter[str] = field(default_factory=Counter)
+    # folds cross-validated (0 when it was not done: then every held-out figure is None)
     folds: int = 0
-    accuracy: dict[str, float] = field(default_factory=dict)
-    reliability: list[dict[str, Any]] = field(default_factory=list)
-    accuracy_at_threshold: float = 0.0
-    coverage_at_threshold: float = 0.0
-    policy: dict[str, bool] = field(default_factory=dict)
+    cross_validation_skipped: str | None = None
+    accuracy: dict[str, float] | None = None
+    reliability: list[dict[str, Any]] | None = None
+    accuracy_at_threshold: float | None = None
+    coverage_at_threshold: float | None = None
+    policy: dict[str, bool] | None = None
+    # the owner's exercises (ids or names the catalogue does not have), and of those the ones
+    # that took over a catalogue exercise (its aliases and kind) by name or usage
     exercises_learned: int = 0
+    exercises_adopted: int = 0
     aliases_learned: int = 0
     seconds: float = 0.0
+
+    @property
+    def records(self) -> int:
+        """Records read: the examples used plus the records skipped."""
+        return self.examples + sum(self.skipped.values())
+
+    @property
+    def skipped_share(self) -> float:
+        return sum(self.skipped.values()) / self.records if self.records else 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
+            "records": self.records,
             "examples": self.examples,
             "tagger_examples": self.tagger_examples,
             "skipped": dict(self.skipped),
-            "skipped_examples": [{"line": n, "reason": r} for n, r in self.skipped_examples],
+            "skipped_share": round(self.skipped_share, 4),
+            "max_skipped": self.max_skipped,
+            "skipped_examples": [
+                {"line": n, "reason": r, "detail": d} for n, r, d in self.skipped_examples
+            ],
             "unaligned": dict(self.unaligned),
             "folds": self.folds,
+            "cross_validation_skipped": self.cross_validation_skipped,
             "held_out_accuracy": self.accuracy,
             "reliability": self.reliability,
             "confidence_threshold": CONFIRMATION_THRESHOLD,
@@ -95,19 +135,35 @@ class TrainReport:
             "coverage_at_or_above_threshold": self.coverage_at_threshold,
             "follow_up_policy": self.policy,
             "exercises_learned": self.exercises_learned,
+            "exercises_adopted": self.exercises_adopted,
             "aliases_learned": self.aliases_learned,
             "seconds": round(self.seconds, 2),
         }
+
+
+class TooManySkipped(ValueError):
+    """More of the file was skipped than `max_skipped` allows; nothing was trained."""
+
+    def __init__(self, report: TrainReport) -> None:
+        self.report = report
+        skipped = sum(report.skipped.values())
+        reasons = ", ".join(f"{r} ×{n:,}" for r, n in report.skipped.most_common())
+        super().__init__(
+            f"{report.source}: {skipped:,} of {report.records:,} records "
+            f"({report.skipped_share:.1%}) could not be used, more than the "
+            f"{report.max_skipped * 100:g}% allowed ({reasons}); no model was written "
+            "(fix the records, or pass --allow-skipped / --max-skipped to train anyway)"
+        )
 
 
 def read_examples(path: Path, report: TrainReport) -> list[Example]:
     """Usable examples of a chat JSONL file; everything else is counted in `report.skipped`."""
     examples: list[Example] = []
 
-    def skip(line: int, reason: str) -> None:
+    def skip(line: int, reason: str, detail: str | None = None) -> None:
         report.skipped[reason] += 1
-        if len(report.skipped_examples) < 200:
-            report.skipped_examples.append((line, reason))
+        if len(report.skipped_examples) < _KEPT_SKIPPED_LINES:
+            report.skipped_examples.append((line, reason, detail))
 
     for line in JsonlReader(path):
         if not line.ok:
@@ -131,8 +187,8 @@ def read_examples(path: Path, report: TrainReport) -> list[Example]:
             continue
         try:
             gold = WorkoutSet.model_validate_json(answer).model_dump()
-        except ValueError:
-            skip(line.number, "answer is not a valid workout-set JSON")
+        except ValidationError as exc:
+            skip(line.number, "answer is not a valid workout-set JSON", _detail(exc))
             continue
         context = None
         if isinstance(system, str):
@@ -141,9 +197,18 @@ def read_examples(path: Path, report: TrainReport) -> list[Example]:
                 skip(line.number, "Context suffix is not JSON")
                 continue
             if ctx:
-                context = Context.model_validate(ctx)
+                try:
+                    context = Context.model_validate(ctx)
+                except ValidationError as exc:
+                    skip(line.number, "Context suffix does not fit the schema", _detail(exc))
+                    continue
         examples.append(Example(line.number, user, context, gold))
     return examples
+
+
+def _detail(exc: ValidationError) -> str:
+    text = describe_validation_error(exc)
+    return text if len(text) <= 300 else text[:299] + "…"
 
 
 def _role(message: Any) -> str | None:
@@ -158,7 +223,7 @@ def learn_policy(examples: Iterable[Example], resolver: ExerciseResolver) -> Fol
         if ctx is None:
             continue
         match = resolver.find(spoken_numbers(ex.text))
-        if match is not None and match.id != ctx.exercise_id:
+        if match is not None and not same_id(match.id, ctx.exercise_id):
             continue
         for key in ("weight", "reps", "rpe"):
             previous, gold = getattr(ctx, key), ex.gold.get(key)
@@ -226,9 +291,7 @@ def _resolver_for(catalog: Catalog, examples: list[Example]) -> ExerciseResolver
             ex.text,
             ex.gold.get("exercise_id"),
             ex.gold.get("exercise_name"),
-            ex.context is not None
-            and ex.context.exercise_id is not None
-            and ex.context.exercise_id == ex.gold.get("exercise_id"),
+            ex.context is not None and same_id(ex.context.exercise_id, ex.gold.get("exercise_id")),
         )
         for ex in examples
     )
@@ -242,33 +305,136 @@ def train(
     folds: int = 3,
     progress: Progress | None = None,
     crf_params: dict[str, Any] | None = None,
+    max_skipped: float | None = MAX_SKIPPED_SHARE,
 ) -> tuple[Parser, TrainReport]:
-    """Train a parser from chat JSONL; returns it with its report (save it with `.save`)."""
+    """Train a parser from chat JSONL; returns it with its report (save it with `.save`).
+
+    Raises `TooManySkipped` when more than `max_skipped` (a share; None: no limit) of the
+    records cannot be used, and `ValueError` when nothing can be trained on.
+    """
     started = time.perf_counter()
     path = Path(path)
-    catalog = catalog or Catalog.load()
-    report = TrainReport(str(path), folds=folds)
+    report = TrainReport(str(path), max_skipped=max_skipped)
     examples = read_examples(path, report)
     report.examples = len(examples)
     if not examples:
         raise ValueError(f"{path}: no usable training examples")
+    if max_skipped is not None and report.skipped_share > max_skipped:
+        raise TooManySkipped(report)
+    # A CSV catalogue's "17" is the owner's 17 when their answers use whole numbers.
+    catalog = (catalog or Catalog.load()).retyped(ex.gold.get("exercise_id") for ex in examples)
 
     def step(what: str, done: int, total: int) -> None:
         if progress is not None:
             progress(what, done, total)
 
-    # held-out folds: honest accuracy, and the data the confidence model is fitted on
+    resolver = _resolver_for(catalog, examples)
+    xs, ys = _tagger_data(examples, resolver, report)
+    report.tagger_examples = len(xs)
+    if not xs:
+        raise ValueError(
+            f"{path}: none of the {len(examples):,} examples has its answer's values in its "
+            "text, so there is nothing to train the slot tagger on"
+        )
+    held = _cross_validate(examples, catalog, folds, crf_params, step)
+    if isinstance(held, str):
+        report.cross_validation_skipped = held
+        calibrator = None
+    else:
+        report.folds = folds
+        calibrator = held.calibrator()
+    step("final model", folds, folds + 1)
+    policy = learn_policy(examples, resolver)
+    parser = Parser(
+        Tagger(train_crf(xs, ys, params=crf_params)),
+        resolver,
+        catalog,
+        policy=policy,
+        calibrator=calibrator,
+        vocab=_vocab(examples),
+    )
+    if not isinstance(held, str):
+        held.fill(report, calibrator)
+    report.policy = policy.to_dict()
+    learned = resolver.to_dict()
+    report.exercises_learned = len(learned["exercises"])
+    report.exercises_adopted = len(learned["adopted"])
+    report.aliases_learned = len(learned["aliases"])
+    report.seconds = time.perf_counter() - started
+    parser.meta = {
+        "repvoice_version": __version__,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "source": path.name,
+        "source_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "report": report.to_dict(),
+    }
+    step("done", folds + 1, folds + 1)
+    return parser, report
+
+
+@dataclass
+class _HeldOut:
+    """What the parsers trained on the other folds made of each held-out example."""
+
+    conf_x: list[list[float]] = field(default_factory=list)
+    conf_y: list[int] = field(default_factory=list)
+    no_exercise: list[bool] = field(default_factory=list)
+    verdicts: list[dict[str, bool | None]] = field(default_factory=list)
+
+    def calibrator(self) -> LogisticCalibrator | None:
+        if 0 < sum(self.conf_y) < len(self.conf_y):  # it needs both right and wrong answers
+            return LogisticCalibrator.fit(
+                self.conf_x, self.conf_y, feature_names=CONFIDENCE_FEATURES
+            )
+        return None
+
+    def fill(self, report: TrainReport, calibrator: LogisticCalibrator | None) -> None:
+        """The held-out figures: accuracy, and the fitted confidence on the held-out folds'
+        features, capped as `parse` caps it when no exercise was found."""
+        confidences = [
+            min(p, NO_EXERCISE_CONFIDENCE) if none else p
+            for p, none in zip(
+                calibrator.predict_many(self.conf_x) if calibrator else [1.0] * len(self.conf_x),
+                self.no_exercise,
+                strict=True,
+            )
+        ]
+        report.accuracy = _accuracy(self.verdicts)
+        correct = [bool(v["core"]) for v in self.verdicts]
+        report.reliability = [asdict(b) for b in reliability_table(confidences, correct)]
+        report.accuracy_at_threshold, report.coverage_at_threshold = accuracy_at_or_above(
+            confidences, correct, CONFIRMATION_THRESHOLD
+        )
+
+
+def _cross_validate(
+    examples: list[Example],
+    catalog: Catalog,
+    folds: int,
+    crf_params: dict[str, Any] | None,
+    step: Progress,
+) -> _HeldOut | str:
+    """Held-out results of k-fold cross-validation, or why the data cannot be split so."""
     fold_of = [_fold_of(ex.text, folds) for ex in examples]
-    conf_x: list[list[float]] = []
-    conf_y: list[int] = []
-    no_exercise: list[bool] = []
-    verdicts: list[dict[str, bool | None]] = []
+    groups = len({group_key(ex.text) for ex in examples})
+    if len(set(fold_of)) < folds:
+        return (
+            f"too few examples for {folds} cross-validation folds: "
+            f"{_count(len(examples), 'example')} with {_count(groups, 'distinct text')} cannot "
+            "give every fold one to hold out"
+        )
+    held = _HeldOut()
     for k in range(folds):
         step("cross-validation", k, folds + 1)
         train_part = [ex for ex, f in zip(examples, fold_of, strict=True) if f != k]
         held_out = [ex for ex, f in zip(examples, fold_of, strict=True) if f == k]
         resolver = _resolver_for(catalog, train_part)
         xs, ys = _tagger_data(train_part, resolver, None)
+        if not xs:
+            return (
+                f"holding out fold {k + 1} of {folds} leaves no example whose answer's values "
+                "are in its text to train on"
+            )
         parser = Parser(
             Tagger(train_crf(xs, ys, params=crf_params)),
             resolver,
@@ -284,56 +450,15 @@ def train(
                 **analysis.decoded.fields,
             }
             verdict = score_fields(pred, ex.gold)
-            verdicts.append(verdict)
-            conf_x.append(parser.confidence_features(analysis))
-            conf_y.append(int(bool(verdict["core"])))
-            no_exercise.append(analysis.exercise[1] is None)
-    step("final model", folds, folds + 1)
-    calibrator = None
-    if 0 < sum(conf_y) < len(conf_y):  # a calibrator needs both right and wrong answers
-        calibrator = LogisticCalibrator.fit(conf_x, conf_y, feature_names=CONFIDENCE_FEATURES)
-    resolver = _resolver_for(catalog, examples)
-    xs, ys = _tagger_data(examples, resolver, report)
-    report.tagger_examples = len(xs)
-    policy = learn_policy(examples, resolver)
-    parser = Parser(
-        Tagger(train_crf(xs, ys, params=crf_params)),
-        resolver,
-        catalog,
-        policy=policy,
-        calibrator=calibrator,
-        vocab=_vocab(examples),
-    )
-    # held-out confidence: the fitted model on the held-out folds' features, capped as `parse`
-    # caps it when no exercise was found
-    confidences = [
-        min(p, NO_EXERCISE_CONFIDENCE) if none else p
-        for p, none in zip(
-            calibrator.predict_many(conf_x) if calibrator else [1.0] * len(conf_x),
-            no_exercise,
-            strict=True,
-        )
-    ]
-    report.accuracy = _accuracy(verdicts)
-    correct = [bool(v["core"]) for v in verdicts]
-    report.reliability = [asdict(b) for b in reliability_table(confidences, correct)]
-    report.accuracy_at_threshold, report.coverage_at_threshold = accuracy_at_or_above(
-        confidences, correct, CONFIRMATION_THRESHOLD
-    )
-    report.policy = policy.to_dict()
-    learned = resolver.to_dict()
-    report.exercises_learned = len(learned.get("added", {}))
-    report.aliases_learned = len(learned.get("learned", {}))
-    report.seconds = time.perf_counter() - started
-    parser.meta = {
-        "repvoice_version": __version__,
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "source": path.name,
-        "source_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-        "report": report.to_dict(),
-    }
-    step("done", folds + 1, folds + 1)
-    return parser, report
+            held.verdicts.append(verdict)
+            held.conf_x.append(parser.confidence_features(analysis))
+            held.conf_y.append(int(bool(verdict["core"])))
+            held.no_exercise.append(analysis.exercise[1] is None)
+    return held
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _accuracy(verdicts: list[dict[str, bool | None]]) -> dict[str, float]:
@@ -345,13 +470,15 @@ def _accuracy(verdicts: list[dict[str, bool | None]]) -> dict[str, float]:
 
 
 def load_report(model_dir: str | Path) -> dict[str, Any]:
-    """The training report stored in a model directory."""
-    meta = json.loads((Path(model_dir) / "meta.json").read_text(encoding="utf-8"))
-    return meta.get("report", {})
+    """The training report stored in a model directory (`ModelError` if it has none)."""
+    report = read_meta(Path(model_dir)).get("report", {})
+    return report if isinstance(report, dict) else {}
 
 
 __all__ = [
+    "MAX_SKIPPED_SHARE",
     "Example",
+    "TooManySkipped",
     "TrainReport",
     "learn_policy",
     "load_report",

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from repvoice.parser.batch import MAX_TEXT_CHARS
-from repvoice.schema import ParseResult, WeightUnit
+from repvoice.schema import ExerciseId, ParseResult, WeightUnit
 from repvoice.serve.errors import UNAUTHORIZED, error_body, too_large
 from repvoice.serve.limits import MAX_BODY_BYTES
 
@@ -64,7 +64,7 @@ class WorkoutContext(BaseModel):
         },
     )
 
-    current_exercise_id: str | None = _plain(64)
+    current_exercise_id: ExerciseId | None = None
     last_weight: float | None = Field(None, ge=0, le=9999.99)
     last_reps: int | None = Field(None, ge=0, le=999)
     last_weight_unit: WeightUnit | None = None

@@ -167,14 +167,14 @@ class Router:
             return ex_id, exercises[ex_id].name, True
         by_name = self.parser.catalog.by_name(name)
         if by_name is not None and by_name.id in exercises:
-            return by_name.id, by_name.name, True
+            return self.parser.resolver.answer_id(by_name.id), by_name.name, True
         tokens = spoken_numbers(name)
         with self._lock:  # the resolver's fuzzy search is cheap but shares the parser
             match = self.parser.resolver.find(tokens)
         words = sum(1 for t in tokens if t.kind != PUNCT)
         # Only a match of the whole name counts: "Zorbulator Swings" is not "Kettlebell Swing".
         if match is not None and match.end - match.start >= words:
-            return match.id, match.name, True
+            return self.parser.resolver.answer_id(match.id), match.name, True
         # Unknown to the catalogue: keep the name for the user to confirm, but no made-up id.
         return None, name, False
 
