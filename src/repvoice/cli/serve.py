@@ -77,8 +77,14 @@ def serve_command(
     os.environ.pop(ENV_MULTIPROC_DIR, None)
     from repvoice.backends import BackendError
     from repvoice.parser.model import ModelError
-    from repvoice.serve.app import ENV_API_KEY, ENV_CONFIG, ENV_MODEL, build_service
     from repvoice.serve.config import ConfigError, load_config
+
+    try:
+        import uvicorn
+
+        from repvoice.serve.app import ENV_API_KEY, ENV_CONFIG, ENV_MODEL, build_service
+    except ModuleNotFoundError as exc:
+        fail(f"repvoice serve needs {exc.name}: pip install 'repvoice[serve]'")
 
     try:
         settings = load_config(config)
@@ -86,7 +92,6 @@ def serve_command(
         build_service(settings, model).router.close()
     except (ConfigError, ModelError, BackendError) as exc:
         fail(str(exc))
-    import uvicorn
 
     # The workers read their settings from the environment (they may be separate processes).
     os.environ.pop(ENV_API_KEY, None)
