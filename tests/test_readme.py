@@ -239,7 +239,9 @@ def test_python_commands_name_scripts_that_exist() -> None:
 
 
 def test_uvicorn_factory_exists() -> None:
-    targets = [a for c in COMMANDS if c.argv[:1] == ["uvicorn"] for a in c.argv if ":" in a]
+    targets = [
+        c.argv[c.argv.index("--factory") + 1] for c in COMMANDS if c.argv[:1] == ["uvicorn"]
+    ]
     assert targets
     for target in targets:
         module, _, attr = target.partition(":")
