@@ -19,8 +19,8 @@ An HTML comment on the line before a block's fence changes how it is handled:
     <!-- sample: file=examples/serve.toml -->  any fenced block: the content is that file
 
 Timings (`22.1 s`, `0.22 ms`, `2,066 lines/s`, `"latency_ms": 0.63`) are written as measured;
-`--check` ignores them (and the install date of LiteLLM's price map), and the table padding
-they change, when comparing.
+`--check` ignores them (and the install date of LiteLLM's price map, and the digest of a model
+trained during the run, which records when), and the table padding they change, when comparing.
 """
 
 from __future__ import annotations
@@ -61,6 +61,8 @@ _TIMINGS = (
     re.compile(r'"latency_ms":\s?\d+(?:\.\d+)?'),
     # when the installed price map was written (data cost): the install's date, not the code's
     re.compile(r"installed \d{4}-\d\d-\d\d"),
+    # a model trained during the run: its files record when, so its digest differs every run
+    re.compile(r"sha256:[0-9a-f]{8,}"),
 )
 #: Padding and rules of rich tables, whose widths follow the numbers in them.
 _LAYOUT = re.compile(r"[\s━─═]+")
