@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from test_serve import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "tools" / "readme_samples.py"
 
@@ -33,12 +35,6 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--port", type=int)
 ThreadingHTTPServer(("127.0.0.1", parser.parse_args().port), Pong).serve_forever()
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
