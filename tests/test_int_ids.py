@@ -327,12 +327,21 @@ def test_serve_answers_ints(
         voice = srv.client.post("/api/voice/parse", json={"transcript": "bench press 225 for 8"})
         assert voice.status_code == 200, voice.text
         assert voice.json()["exercise_id"] == _id(ids, BENCH)
+        # An owner's own id is a known exercise: a sure answer needs no confirmation.
+        assert voice.json()["confidence"] >= 0.85
+        assert voice.json()["requires_confirmation"] is False
         ctx = {"current_exercise_id": squat, "last_weight": 315, "last_reps": 5}
         follow = srv.client.post(
             "/api/voice/parse", json={"transcript": "same weight for 6", "workout_context": ctx}
         )
         assert follow.status_code == 200, follow.text
         assert (follow.json()["exercise_id"], follow.json()["weight"]) == (squat, 315)
+        as_text = {**ctx, "current_exercise_id": str(squat)}
+        again = srv.client.post(
+            "/api/voice/parse", json={"transcript": "same weight for 6", "workout_context": as_text}
+        )
+        assert again.status_code == 200, again.text
+        assert again.json()["requires_confirmation"] is follow.json()["requires_confirmation"]
         system = f"{INFERENCE_PROMPT}\n\nContext: {json.dumps(ctx)}"
         chat = srv.client.post(
             "/v1/chat/completions",

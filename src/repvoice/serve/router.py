@@ -110,8 +110,15 @@ class Router:
             return True
         exercises = self.parser.resolver.exercises
         if result.exercise_id is not None:
-            return str(result.exercise_id) in exercises
-        return self.parser.catalog.by_name(str(result.exercise_name)) is not None
+            # The owner's ids keep their type (17 or "17"); an app may send either back.
+            ex_id = result.exercise_id
+            return ex_id in exercises or str(ex_id) in exercises or (
+                isinstance(ex_id, str) and ex_id.isdigit() and int(ex_id) in exercises
+            )
+        name = str(result.exercise_name)
+        return self.parser.catalog.by_name(name) is not None or any(
+            e.name.lower() == name.lower() for e in exercises.values()
+        )
 
     async def route(self, text: str, context: Context | None, task: Task) -> Routed:
         """Answer one request: local first, then the fallback when the route says so."""
