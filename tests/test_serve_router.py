@@ -152,6 +152,9 @@ def test_sigterm_finishes_the_request_in_flight(fake: FakeOpenAI, tmp_path: Path
     assert fake.count("slow") == 1  # the request is in flight, waiting on the fallback
     srv.proc.send_signal(signal.SIGTERM)
     worker.join(timeout=15)
+    # One signal only: a second one (stop() sends it to a live process) could land while the
+    # interpreter is finalising, when Python's handlers are gone, and kill it by signal.
+    srv.proc.wait(timeout=20)
     code, output = srv.stop()
     assert result["status"] == 200
     assert result["body"]["model_used"] == "fake"
@@ -193,6 +196,7 @@ def drain_once(fake: FakeOpenAI, config: Path) -> tuple[list[tuple[int, str]], i
                 break
             seen.append((resp.status_code, resp.json()["status"]))
     worker.join(timeout=15)
+    srv.proc.wait(timeout=20)  # one signal only, as above
     code, output = srv.stop()
     assert "Traceback" not in output
     return seen, result.get("status"), code

@@ -75,7 +75,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"a boolean ({json.dumps(value)})"
     if isinstance(value, str):
-        return f"a string of {len(value)} characters"
+        return f"a string of {len(value):,} character{'s' if len(value) != 1 else ''}"
     if isinstance(value, int | float):
         return f"the number {value!r}"
     return f"a JSON {_json_kind(value)}"

@@ -138,13 +138,21 @@ def context(value: Any, field: str, *, suffix: bool = False) -> Context | None:
     422, not a failed answer. Errors name `field.KEY`, or `field` alone when the context is the
     Context suffix of a chat message (`suffix`).
     """
+    if isinstance(value, dict):
+        _check_answer_keys(value, field, suffix=suffix)
     try:
-        ctx = parse_context(value)
+        return parse_context(value)
     except ValueError as exc:
         raise ApiError(422, f"{field}: {exc}", field) from None
-    if ctx is None:
-        return None
-    answer = {name: getattr(ctx, name) for name in _CONTEXT_ANSWER_FIELDS}
+
+
+def _check_answer_keys(value: dict[str, Any], field: str, *, suffix: bool) -> None:
+    """Hold the id and name the answer may copy to the answer's limits, naming the key sent."""
+    sent = {
+        name: next((k for k in keys if value.get(k) is not None), None)
+        for name, keys in _CONTEXT_ANSWER_FIELDS.items()
+    }
+    answer = {name: value[key] for name, key in sent.items() if key is not None}
     problem: tuple[str, str] | None = None
     for name, item in answer.items():
         if isinstance(item, str) and (bad := _BAD_CHARS.search(item)) is not None:
@@ -157,10 +165,9 @@ def context(value: Any, field: str, *, suffix: bool = False) -> Context | None:
             err = exc.errors()[0]
             problem = str(err["loc"][0]), str(err["msg"])
     if problem is None:
-        return ctx
+        return
     name, detail = problem
-    keys = _CONTEXT_ANSWER_FIELDS.get(name, (name,))
-    key = next((k for k in keys if value.get(k) is not None), name)
+    key = sent.get(name) or name
     if suffix:
         raise ApiError(422, f"{field}: Context {key}: {detail}", field)
     raise ApiError(422, f"{field}.{key}: {detail}", f"{field}.{key}")
