@@ -79,12 +79,18 @@ def test_schema_keeps_string_and_whole_number_ids(value: int | str | None) -> No
         assert json.loads(answer.to_compact_json())["exercise_id"] == value
 
 
+def test_a_whole_number_written_with_a_fraction_is_that_id() -> None:
+    # JSON Schema's "integer" and JavaScript both take 17.0 as 17; the answer keeps an int.
+    assert parse_workout_json('{"exercise_id": 17.0, "confidence": 0.9}').exercise_id == 17
+    assert Context.model_validate({"current_exercise_id": 17.0}).exercise_id == 17
+
+
 @pytest.mark.parametrize(
     ("value", "what"),
     [
         (True, "a boolean (true)"),
         (False, "a boolean (false)"),
-        (17.0, "the number 17.0"),
+        (17.5, "the number 17.5"),
         (-1, "the number -1"),
         (2**63, f"the number {2**63}"),
         ("x" * 65, "a string of 65 characters"),
@@ -308,7 +314,8 @@ def test_local_backend_and_eval_judge_int_ids(
         ({"exercise_id": 17}, {"exercise_id": 17}, True),
         ({"exercise_id": 18}, {"exercise_id": 17}, False),
         ({"exercise_id": True}, {"exercise_id": 1}, False),
-        ({"exercise_id": 17.0}, {"exercise_id": 17}, False),
+        ({"exercise_id": 17.0}, {"exercise_id": 17}, True),  # one JSON number
+        ({"exercise_id": 17.5}, {"exercise_id": 17}, False),
         ({"exercise_id": None}, {"exercise_id": 17}, False),
         ({"exercise_id": 3, "exercise_name": "Squat"}, {"exercise_id": 1, "exercise_name": "squat"},
          True),

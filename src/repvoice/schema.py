@@ -62,6 +62,9 @@ CORE_FIELDS: tuple[str, ...] = ("exercise_name", "weight", "weight_unit", "reps"
 
 def _check_id(cls: type, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     """One plain message for a bad id, instead of one per member of the union."""
+    # JSON has one number type: 17.0 is the integer 17 to JSON Schema and to JavaScript.
+    if isinstance(value, float) and value.is_integer() and 0 <= value <= MAX_INT_ID:
+        value = int(value)
     try:
         return handler(value)
     except ValidationError:

@@ -62,6 +62,8 @@ def _id_text(value: Any) -> str | None:
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
+    if isinstance(value, float) and value.is_integer():  # JSON's 17.0 is the integer 17
+        return str(int(value))
     return None
 
 

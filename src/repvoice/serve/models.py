@@ -7,12 +7,12 @@ these models describe them.
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from repvoice.parser.batch import MAX_TEXT_CHARS
-from repvoice.schema import ExerciseId, ParseResult, WeightUnit
+from repvoice.schema import MAX_ID_CHARS, MAX_INT_ID, ParseResult, WeightUnit
 from repvoice.serve.errors import UNAUTHORIZED, error_body, too_large
 from repvoice.serve.limits import MAX_BODY_BYTES
 
@@ -51,6 +51,14 @@ def _plain(max_length: int, min_length: int = 0, description: str | None = None)
     )
 
 
+#: A context's exercise id: the answer's `ExerciseId`, with the plain-text rule on strings that
+#: the service enforces (the answer copies the id).
+_ContextId = (
+    Annotated[StrictInt, Field(ge=0, le=MAX_INT_ID)]
+    | Annotated[str, Field(max_length=MAX_ID_CHARS, json_schema_extra={"pattern": PLAIN_PATTERN})]
+)
+
+
 class WorkoutContext(BaseModel):
     """The previous logged set. VoiceFit's names (`current_exercise_id`, `last_weight`,
     `last_reps`, ...) and repvoice's (`exercise_id`, `weight`, `reps`, ...) are both read; where
@@ -64,7 +72,7 @@ class WorkoutContext(BaseModel):
         },
     )
 
-    current_exercise_id: ExerciseId | None = None
+    current_exercise_id: _ContextId | None = None
     last_weight: float | None = Field(None, ge=0, le=9999.99)
     last_reps: int | None = Field(None, ge=0, le=999)
     last_weight_unit: WeightUnit | None = None
@@ -72,7 +80,7 @@ class WorkoutContext(BaseModel):
     last_exercise: str | None = _plain(120, 1)
     current_exercise: str | None = _plain(120, 1)
     workout_id: str | None = None
-    exercise_id: str | None = _plain(64)
+    exercise_id: _ContextId | None = None
     exercise_name: str | None = _plain(120, 1)
     weight: float | None = Field(None, ge=0, le=9999.99)
     weight_unit: WeightUnit | None = None

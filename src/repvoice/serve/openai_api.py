@@ -27,6 +27,7 @@ from repvoice.serve.models import (
     ERROR_RESPONSES,
     ChatCompletion,
     ChatCompletionRequest,
+    ErrorResponse,
     ModelCard,
     ModelList,
 )
@@ -50,7 +51,13 @@ async def list_models(request: Request) -> dict[str, Any]:
     return {"object": "list", "data": [_card(MODEL_ID, request.app.state.service)]}
 
 
-@router.get("/models/{model_id:path}", summary="Describe a model", response_model=ModelCard)
+@router.get(
+    "/models/{model_id:path}",
+    summary="Describe a model",
+    response_model=ModelCard,
+    # The route reads ids of one line: a line break in the path matches no route.
+    responses={404: {"model": ErrorResponse, "description": "An id with a line break in it"}},
+)
 async def get_model(model_id: str, request: Request) -> dict[str, Any]:
     """Any model id is served by the local parser, so any id is described."""
     return _card(model_id, request.app.state.service)
