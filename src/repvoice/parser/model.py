@@ -302,14 +302,24 @@ class Parser:
         if ex_id is not None:
             return ex_id, known[ex_id].name
         if ctx.exercise_name:
-            found = self.catalog.by_name(ctx.exercise_name) or next(
-                (e for e in known.values() if e.name.lower() == ctx.exercise_name.lower()), None
-            )
+            found = self._by_name(ctx.exercise_name)
             if found is not None:
                 found = self.resolver.public(found)
                 return found.id, found.name
             return ctx.exercise_id, ctx.exercise_name
         return ctx.exercise_id, None
+
+    def knows(self, exercise_id: ExerciseId | None, exercise_name: str | None) -> bool:
+        """Whether this model knows the exercise: by its id (in either type), else its name."""
+        if exercise_id is not None:
+            return self._known_id(exercise_id) is not None
+        return exercise_name is not None and self._by_name(exercise_name) is not None
+
+    def _by_name(self, name: str) -> Exercise | None:
+        """The catalogue's or a learned exercise of that name (case-insensitive)."""
+        return self.catalog.by_name(name) or next(
+            (e for e in self.resolver.exercises.values() if e.name.lower() == name.lower()), None
+        )
 
     def _entry(self, match: Match | None, ex_id: ExerciseId | None) -> Exercise | None:
         """The catalogue entry of the exercise found (by the resolver, or from context)."""

@@ -108,17 +108,7 @@ class Router:
         """True when the answer names no exercise or one of the catalogue's."""
         if result.exercise_id is None and result.exercise_name is None:
             return True
-        exercises = self.parser.resolver.exercises
-        if result.exercise_id is not None:
-            # The owner's ids keep their type (17 or "17"); an app may send either back.
-            ex_id = result.exercise_id
-            return ex_id in exercises or str(ex_id) in exercises or (
-                isinstance(ex_id, str) and ex_id.isdigit() and int(ex_id) in exercises
-            )
-        name = str(result.exercise_name)
-        return self.parser.catalog.by_name(name) is not None or any(
-            e.name.lower() == name.lower() for e in exercises.values()
-        )
+        return self.parser.knows(result.exercise_id, result.exercise_name)
 
     async def route(self, text: str, context: Context | None, task: Task) -> Routed:
         """Answer one request: local first, then the fallback when the route says so."""
