@@ -14,13 +14,14 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.requests import ClientDisconnect, Request
 
-from repvoice.parser.batch import MAX_TEXT_CHARS, check_text, parse_context
+from repvoice.parser.batch import MAX_LINE_BYTES, MAX_TEXT_CHARS, check_text, parse_context
 from repvoice.redact import redact
 from repvoice.schema import Context, WorkoutSet
 from repvoice.serve.errors import ApiError, too_large
 
-#: Largest request body read, in bytes; a transcript and its context fit in far less.
-MAX_BODY_BYTES = 64 * 1024
+#: Largest request body read, in bytes; a transcript and its context fit in far less. One
+#: request is one line of `repvoice parse --input`, so both share the cap.
+MAX_BODY_BYTES = MAX_LINE_BYTES
 
 # C0 and C1 controls other than tab, newline and carriage return, DEL, and lone surrogates
 # (json.loads accepts "\ud800", which no UTF-8 encoder can write back).
