@@ -87,6 +87,18 @@ def plain_turns(
     return turns, losses
 
 
+def message_role(msg: dict[str, Any], at: str, target: str, losses: list[Loss]) -> str | None:
+    """The role `target` writes `msg` with: a developer message becomes system; None for legacy
+    function calling, which `target` drops whole. Both are reported."""
+    if msg["role"] == "function" or "function_call" in msg:
+        losses.append(Loss(at, "legacy function calling is not supported; dropped"))
+        return None
+    if msg["role"] == "developer":
+        losses.append(Loss(f"{at}.role", f"{target} has no developer role; written as system"))
+        return "system"
+    return str(msg["role"])
+
+
 def message_losses(msg: dict[str, Any], at: str, target: str, losses: list[Loss]) -> bool:
     """Report a message's name and weight, which `target` cannot carry; True when the message
     is legacy function calling, which it drops whole."""

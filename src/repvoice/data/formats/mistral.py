@@ -16,7 +16,7 @@ import hashlib
 import re
 from typing import Any
 
-from repvoice.data.formats._common import content_text, drop_top_level
+from repvoice.data.formats._common import content_text, drop_top_level, message_role
 from repvoice.data.formats.base import Converted, Format, FormatError, Limits, Loss, Record
 from repvoice.data.formats.openai import check_openai, normalise
 from repvoice.data.formats.registry import register
@@ -172,15 +172,10 @@ class MistralFormat(Format):
         for i, src in enumerate(record["messages"]):
             at = f"messages[{i}]"
             msg = copy.deepcopy(src)
-            role = msg["role"]
-            if role == "function" or "function_call" in msg:
-                losses.append(Loss(at, "legacy function calling is not supported; dropped"))
+            role = message_role(msg, at, "Mistral", losses)
+            if role is None:
                 continue
-            if role == "developer":
-                losses.append(
-                    Loss(f"{at}.role", "Mistral has no developer role; written as system")
-                )
-                msg["role"] = role = "system"
+            msg["role"] = role
             if "name" in msg and role != "tool":
                 losses.append(Loss(f"{at}.name", "Mistral messages have no name; dropped"))
                 del msg["name"]

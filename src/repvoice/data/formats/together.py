@@ -21,6 +21,7 @@ from repvoice.data.formats._common import (
     expect_list,
     expect_object,
     expect_text,
+    message_role,
 )
 from repvoice.data.formats.base import Converted, Format, FormatError, Limits, Loss, Record
 from repvoice.data.formats.openai import check_openai, normalise
@@ -62,15 +63,9 @@ class TogetherFormat(Format):
         sources: list[int] = []  # the source index of each written message
         for i, src in enumerate(record["messages"]):
             at = f"messages[{i}]"
-            role = src["role"]
-            if role == "function" or "function_call" in src:
-                losses.append(Loss(at, "legacy function calling is not supported; dropped"))
+            role = message_role(src, at, "Together", losses)
+            if role is None:
                 continue
-            if role == "developer":
-                losses.append(
-                    Loss(f"{at}.role", "Together has no developer role; written as system")
-                )
-                role = "system"
             if "name" in src:
                 losses.append(Loss(f"{at}.name", "Together cannot carry message names; dropped"))
             msg: Record = {"role": role}
