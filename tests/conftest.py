@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,16 @@ os.environ["COLUMNS"] = "200"
 os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
 
 FIXTURES = Path(__file__).parent / "fixtures"
+#: The repvoice command as a fresh process (the installed entry point, without PATH).
+CLI = [sys.executable, "-c", "from repvoice.cli import main; main()"]
+#: A valid workout answer for records built in tests.
+BENCH = {
+    "exercise_name": "Barbell Bench Press",
+    "weight": 225,
+    "weight_unit": "lbs",
+    "reps": 8,
+    "confidence": 0.95,
+}
 
 SYSTEM = (
     "You are a voice command parser for workout logging. "

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import CLI
 from repvoice.cli import app
 from repvoice.data.bundled import default_test_path, default_train_path
 from repvoice.data.outputs import TEMP_MARK
@@ -19,7 +20,6 @@ from repvoice.parser.train import train
 from repvoice.schema import FIELD_ORDER
 
 runner = CliRunner()
-CLI = [sys.executable, "-c", "from repvoice.cli import main; main()"]
 BENCH = "Barbell Bench Press"
 PREVIOUS = {"exercise_name": BENCH, "weight": 225, "weight_unit": "lbs", "reps": 8}
 ANSWER_KEYS = {"confidence", "requires_confirmation", "alternatives", "error"}

@@ -12,18 +12,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import chat
+from conftest import BENCH, CLI, chat
 from repvoice.cli import app
 
 runner = CliRunner()
-CLI = [sys.executable, "-c", "from repvoice.cli import main; main()"]
-BENCH = {
-    "exercise_name": "Barbell Bench Press",
-    "weight": 225,
-    "weight_unit": "lbs",
-    "reps": 8,
-    "confidence": 0.95,
-}
 BIG = "9" * 5000
 TOO_LONG = "a number has 5,000 digits; at most 4,300 can be read"
 

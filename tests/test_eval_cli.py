@@ -6,19 +6,17 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from itertools import islice
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import chat
+from conftest import CLI, chat
 from repvoice.cli import app
 from repvoice.data.bundled import default_test_path
 
 runner = CliRunner()
-CLI = [sys.executable, "-c", "from repvoice.cli import main; main()"]
 BENCH = {"exercise_name": "Barbell Bench Press", "weight_unit": "lbs", "reps": 8, "confidence": 1}
 
 

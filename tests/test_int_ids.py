@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
+from conftest import CLI
 from int_ids import write_int_id_files
 from repvoice.backends.base import Request
 from repvoice.backends.local import LocalBackend
@@ -41,7 +41,6 @@ from repvoice.schema import (
 from test_serve import INFERENCE_PROMPT, ServeProcess
 
 runner = CliRunner()
-CLI = [sys.executable, "-c", "from repvoice.cli import main; main()"]
 TRAIN_N = 300
 TEST_N = 80
 BENCH = "Barbell Bench Press"

@@ -12,7 +12,6 @@ import hashlib
 import json
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from conftest import CLI
 from repvoice.cli import app
 from repvoice.data.bundled import default_train_path
 from repvoice.parser.integrity import MODEL_FILES, answer_digest
@@ -30,7 +30,6 @@ from repvoice.parser.train import train
 from test_serve import free_port
 
 runner = CliRunner()
-CLI = [sys.executable, "-c", "from repvoice.cli import main; main()"]
 TEXT = "bench press 225 for 5"
 #: The bundled tagger's SHA-256 when it was trained: sealing the model never rewrote it.
 BUNDLED_TAGGER_SHA256 = "1e73005d46bdf5c31171a6aec2cbb35b322f8a53b14c76438b86fec10e029047"

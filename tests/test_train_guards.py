@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from itertools import islice
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from conftest import CLI
 from repvoice.cli import app
 from repvoice.cli import train as train_cli
 from repvoice.data.bundled import default_train_path
@@ -22,7 +22,6 @@ from repvoice.parser.tagger import train_crf
 from repvoice.parser.train import TooManySkipped, train
 
 runner = CliRunner()
-CLI = [sys.executable, "-c", "from repvoice.cli import main; main()"]
 
 
 def _records(n: int) -> list[str]:

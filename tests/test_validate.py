@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import SYSTEM, chat
+from conftest import BENCH, SYSTEM, chat
 from repvoice.cli import app
 from repvoice.data.formats import FormatError, all_formats, get_format
 from repvoice.data.issues import DataError
@@ -27,13 +27,6 @@ from repvoice.data.validate import (
 )
 
 runner = CliRunner()
-BENCH = {
-    "exercise_name": "Barbell Bench Press",
-    "weight": 225,
-    "weight_unit": "lbs",
-    "reps": 8,
-    "confidence": 0.95,
-}
 
 
 def padding(n: int = 10) -> list[dict]:
