@@ -2,6 +2,7 @@
 share and calibration on the hand-written spoken, typed and not-a-set sets.
 
 Run:  .venv/bin/python benchmarks/bench_trust.py [--model DIR] [--threshold 0.85]
+          [--sets development|held-out|all]
 
 A *silent error* is an answer with a core field wrong (exercise, weight, unit, reps, RPE) whose
 confidence is at or above the threshold, so the app saves it without asking; *auto-accepted* is
@@ -64,6 +65,7 @@ class KindResult:
     held_out: bool
     confidences: list[float] = field(default_factory=list)
     right: list[bool] = field(default_factory=list)
+    named: list[bool] = field(default_factory=list)  # the answer names an exercise
     # (text, what it answered, confidence) of silent errors: what the app would save unasked
     silent: list[tuple[str, str, float]] = field(default_factory=list)
 
@@ -100,6 +102,7 @@ def evaluate(parser: Parser, kind: str, path: Path, held: frozenset[int]) -> Kin
             ok = bool(score_fields(pred, ex.gold)["core"])
         res.confidences.append(parsed.confidence)
         res.right.append(ok)
+        res.named.append(pred.get("exercise_name") is not None)
         if not ok and parsed.confidence >= CONFIRMATION_THRESHOLD:
             shown = ", ".join(
                 f"{k}={pred[k]}"
@@ -143,15 +146,22 @@ def _target(r: KindResult, threshold: float) -> tuple[str, bool | None]:
 
 
 def reliability(results: list[KindResult]) -> str:
+    """Reliability of the answers that name an exercise, per kind of set: a "not a set"
+    answer's low confidence means "nothing to log", not a probability of being right."""
     out = []
-    for kind in KINDS:
+    for kind in ("spoken", "typed"):
         pooled = [r for r in results if r.kind == kind]
-        conf = [c for r in pooled for c in r.confidences]
-        right = [x for r in pooled for x in r.right]
-        if not conf:
+        pairs = [
+            (c, x)
+            for r in pooled
+            for c, x, named in zip(r.confidences, r.right, r.named, strict=True)
+            if named
+        ]
+        if not pairs:
             continue
+        conf, right = [c for c, _ in pairs], [x for _, x in pairs]
         out += [
-            f"**{kind}** (all {len(conf)} utterances pooled)",
+            f"**{kind}** ({len(conf)} answers naming an exercise, all sets of the kind pooled)",
             "",
             "| confidence | answers | mean confidence | observed right | gap |",
             "|---|---|---|---|---|",
@@ -183,6 +193,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", help="model directory (default: the bundled model)")
     ap.add_argument("--threshold", type=float, default=CONFIRMATION_THRESHOLD)
+    ap.add_argument(
+        "--sets",
+        choices=("development", "held-out", "all"),
+        default="development",
+        help="which sets to measure (held-out sets are measured once, at the end of a change)",
+    )
     args = ap.parse_args()
     try:
         parser = Parser.load(args.model)
@@ -192,12 +208,16 @@ def main() -> int:
     results = []
     for kind, (pattern, held) in KINDS.items():
         for path in sorted(DATA.glob(pattern), key=set_number):
-            results.append(evaluate(parser, kind, path, held))
+            is_held = set_number(path) in held
+            if args.sets == "all" or (args.sets == "held-out") == is_held:
+                results.append(evaluate(parser, kind, path, held))
     body = table(results, args.threshold)
     print(body)
     command = ".venv/bin/python benchmarks/bench_trust.py"
     if args.model:
         command += f" --model {args.model}"
+    if args.sets != "development":
+        command += f" --sets {args.sets}"
     if args.threshold != CONFIRMATION_THRESHOLD:
         command += f" --threshold {args.threshold}"
     write_section(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from itertools import islice
+from itertools import islice, pairwise
 from pathlib import Path
 
 import pytest
@@ -59,7 +59,12 @@ def test_json_report_and_skipped_records_exit_1(small_train: Path, tmp_path: Pat
     assert 0 < report["tagger_examples"] <= 150
     assert set(report["held_out_accuracy"]) >= {"exercise", "weight", "reps", "rpe", "core"}
     assert all(0 <= v <= 1 for v in report["held_out_accuracy"].values())
-    assert sum(b["count"] for b in report["reliability"]) == 150
+    # reliability reads the answers that name an exercise; the curve and budget are reported
+    assert 0 < sum(b["count"] for b in report["reliability"]) <= 150
+    assert report["risk_budget"] == 0.005
+    curve = report["coverage_risk"]
+    assert [p["threshold"] for p in curve] == sorted(p["threshold"] for p in curve)
+    assert all(a["coverage"] >= b["coverage"] for a, b in pairwise(curve))
     assert 0 <= report["coverage_at_or_above_threshold"] <= 1
     assert set(report["follow_up_policy"]) == {"copy_weight", "copy_reps", "copy_rpe"}
     assert report["model_dir"] == str(out)

@@ -14,8 +14,10 @@ from repvoice.parser.confidence import (
     Bucket,
     LogisticCalibrator,
     accuracy_at_or_above,
+    coverage_risk,
     expected_calibration_error,
     reliability_table,
+    threshold_for_risk,
 )
 
 
@@ -272,3 +274,44 @@ def test_buckets_partition_the_predictions(pairs: list[tuple[float, bool]]) -> N
     table = reliability_table(conf, ok)
     assert sum(b.count for b in table) == len(pairs)
     assert sum(round((b.accuracy or 0.0) * b.count) for b in table) == sum(ok)
+
+
+# --- coverage and risk ---------------------------------------------------------------------
+
+
+def test_coverage_risk_counts_accepted_and_wrong() -> None:
+    conf = [0.99, 0.95, 0.9, 0.6, 0.3]
+    right = [True, False, True, True, False]
+    points = coverage_risk(conf, right, thresholds=(0.5, 0.92, 1.0))
+    assert [(p.coverage, p.silent_error_rate) for p in points] == [
+        (0.8, 0.2),
+        (0.4, 0.2),
+        (0.0, 0.0),
+    ]
+
+
+def test_threshold_for_risk_is_the_conformal_bound() -> None:
+    # 399 answers: 300 right at 0.99, then one wrong at 0.98, then 98 at 0.9 with 2 wrong
+    conf = [0.99] * 300 + [0.98] + [0.9] * 98
+    right = [True] * 300 + [False] + [True] * 96 + [False] * 2
+    # budget 1%: (k + 1) / 400 <= 0.01 allows k <= 3 wrong accepted: all of them (k = 3)
+    point = threshold_for_risk(conf, right, 0.01)
+    assert point is not None and point.threshold == 0.9 and point.coverage == 1.0
+    # budget 0.5%: k <= 1: the wrong 0.98 answer is allowed, the 0.9 group (2 more) is not
+    point = threshold_for_risk(conf, right, 0.005)
+    assert point is not None and point.threshold == 0.98
+    assert point.coverage == pytest.approx(301 / 399)
+    assert point.silent_error_rate == pytest.approx(1 / 399)
+    # budget 0.25%: k + 1 <= 1: only the answers above the first wrong one
+    point = threshold_for_risk(conf, right, 0.0025)
+    assert point is not None and point.threshold == 0.99 and point.silent_error_rate == 0.0
+
+
+def test_threshold_for_risk_needs_enough_answers() -> None:
+    # with 50 answers, even accepting nothing shows only 1/51 > 1%
+    assert threshold_for_risk([0.99] * 50, [True] * 50, 0.01) is None
+    # a wrong answer at the top confidence: nothing can be accepted
+    point = threshold_for_risk([0.99] + [0.5] * 300, [False] + [True] * 300, 0.005)
+    assert point is not None and point.coverage == 0.0 and point.threshold > 0.99
+    with pytest.raises(ValueError, match="budget"):
+        threshold_for_risk([0.5], [True], 0.0)

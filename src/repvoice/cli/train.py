@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 #: Default of `--max-skipped` (kept here so `--help` needs no parser import).
 MAX_SKIPPED_SHARE = 0.05
+#: Default of `--risk`.
+RISK_BUDGET = 0.005
 
 DEFAULT_MODEL_DIR = Path("repvoice-model")
 _SHOWN_SKIPPED_LINES = 10
@@ -75,6 +77,17 @@ def train_command(
             "--allow-skipped", help="Train on the usable records however many are skipped."
         ),
     ] = False,
+    risk: Annotated[
+        float,
+        typer.Option(
+            "--risk",
+            min=0.0001,
+            max=0.5,
+            help="Silent-error budget: the share of all answers that may be auto-accepted and "
+            "wrong. The report says from which confidence threshold the held-out folds meet "
+            "it, and the model records it.",
+        ),
+    ] = RISK_BUDGET,
     json_out: JsonOpt = False,
 ) -> None:
     """Train the local parser and save it as a model directory.
@@ -114,6 +127,7 @@ def train_command(
                 folds=folds,
                 progress=progress,
                 max_skipped=None if allow_skipped else max_skipped,
+                risk_budget=risk,
             )
         except TooManySkipped as exc:
             _refuse(exc, json_out)
@@ -306,7 +320,40 @@ def print_report(d: dict[str, Any], model_dir: Path) -> None:
         "(the rest ask for confirmation)",
         highlight=False,
     )
+    _print_risk(d)
     _print_policy(d)
+
+
+def _print_risk(d: dict[str, Any]) -> None:
+    curve = d.get("coverage_risk")
+    if not curve:
+        return
+    console.print(
+        "\n[bold]Coverage and risk[/] (held out): auto-accepting at or above a threshold",
+        highlight=False,
+    )
+    table = Table()
+    table.add_column("threshold", justify="right")
+    table.add_column("auto-accepted", justify="right")
+    table.add_column("silent errors", justify="right")
+    for p in curve:
+        table.add_row(f"{p['threshold']:.2f}", _pct(p["coverage"]), _pct(p["silent_error_rate"]))
+    console.print(table)
+    budget, chosen = d["risk_budget"], d.get("risk_threshold")
+    if chosen is None:
+        console.print(
+            f"a {_pct(budget)} silent-error budget cannot be shown on "
+            f"{d['examples']:,} held-out answers",
+            highlight=False,
+        )
+        return
+    console.print(
+        f"a {_pct(budget)} silent-error budget is met from confidence "
+        f"[bold]{chosen['threshold']:.3f}[/] (conformal bound on the held-out folds), "
+        f"auto-accepting {_pct(chosen['coverage'])} (recorded in the model as its threshold; "
+        "the app's auto-accept threshold is 0.85)",
+        highlight=False,
+    )
 
 
 def _print_policy(d: dict[str, Any]) -> None:

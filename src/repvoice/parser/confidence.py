@@ -18,11 +18,15 @@ from typing import Any
 
 __all__ = [
     "DEFAULT_EDGES",
+    "RISK_THRESHOLDS",
     "Bucket",
     "LogisticCalibrator",
+    "RiskPoint",
     "accuracy_at_or_above",
+    "coverage_risk",
     "expected_calibration_error",
     "reliability_table",
+    "threshold_for_risk",
 ]
 
 #: Bucket edges around the thresholds the app acts on (0.70 confirm, 0.85 auto-accept).
@@ -441,3 +445,79 @@ def accuracy_at_or_above(
     kept = [bool(ok) for c, ok in zip(confidences, correct, strict=True) if c >= threshold]
     coverage = len(kept) / len(confidences)
     return (sum(kept) / len(kept) if kept else None), coverage
+
+
+# --- coverage and risk ---------------------------------------------------------------------
+
+#: Thresholds the coverage-risk curve is reported at.
+RISK_THRESHOLDS: tuple[float, ...] = (0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99)
+
+
+@dataclass(frozen=True, slots=True)
+class RiskPoint:
+    """What auto-accepting at `threshold` does: the share of answers accepted (`coverage`) and
+    the share of all answers that are accepted and wrong (`silent_error_rate`)."""
+
+    threshold: float
+    coverage: float
+    silent_error_rate: float
+
+
+def coverage_risk(
+    confidences: Sequence[float],
+    correct: Sequence[bool],
+    thresholds: Sequence[float] = RISK_THRESHOLDS,
+) -> list[RiskPoint]:
+    """Coverage and silent-error rate at each threshold."""
+    _check_pairs(confidences, correct)
+    n = len(confidences)
+    if not n:
+        raise ValueError("coverage and risk of no predictions")
+    out = []
+    for t in thresholds:
+        accepted = wrong = 0
+        for c, ok in zip(confidences, correct, strict=True):
+            if c >= t:
+                accepted += 1
+                wrong += not ok
+        out.append(RiskPoint(t, accepted / n, wrong / n))
+    return out
+
+
+def threshold_for_risk(
+    confidences: Sequence[float],
+    correct: Sequence[bool],
+    budget: float,
+) -> RiskPoint | None:
+    """The lowest threshold whose silent-error rate is within `budget`, by conformal risk
+    control: with k of n held-out answers accepted and wrong, (k + 1) / (n + 1) <= budget.
+
+    For new answers exchangeable with the held-out ones, the expected silent-error rate at that
+    threshold is then at most `budget`. None when even accepting nothing cannot show it (fewer
+    than 1 / budget - 1 answers). The point's figures are the held-out ones at the threshold.
+    """
+    _check_pairs(confidences, correct)
+    if not 0.0 < budget < 1.0:
+        raise ValueError(f"budget {budget!r} is not a share between 0 and 1")
+    n = len(confidences)
+    if n == 0 or 1 / (n + 1) > budget:
+        return None
+    pairs = sorted(zip(confidences, correct, strict=True), key=lambda p: -p[0])
+    best: float | None = None
+    accepted = wrong = 0
+    i = 0
+    while i < n:
+        # every answer of one confidence is accepted or not together
+        c = pairs[i][0]
+        j = i
+        while j < n and pairs[j][0] == c:
+            wrong += not pairs[j][1]
+            j += 1
+        if (wrong + 1) / (n + 1) > budget:
+            break
+        accepted, best, i = j, c, j
+    if best is None:
+        # nothing can be accepted: only a threshold above every held-out confidence is safe
+        return RiskPoint(min(1.0, pairs[0][0] + 1e-3), 0.0, 0.0)
+    wrong_at = sum(1 for c, ok in pairs if c >= best and not ok)
+    return RiskPoint(best, accepted / n, wrong_at / n)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -34,6 +35,7 @@ from repvoice.parser.integrity import (
 from repvoice.parser.kind import ExerciseKind
 from repvoice.parser.numbers import spoken_numbers
 from repvoice.parser.resolver import ExerciseResolver, Match
+from repvoice.parser.rules.common import CORRECTIONS, MEASURES, SETTINGS_AFTER, TIME_WORDS
 from repvoice.parser.tagger import Tagger
 from repvoice.parser.tokens import PUNCT, Token
 from repvoice.schema import (
@@ -72,7 +74,16 @@ CONFIDENCE_FEATURES: tuple[str, ...] = (
     "reps_missing",
     "load_missing",
     "repaired",
+    "repaired_core",
+    "value_margin",
+    "measure_near_value",
+    "shorthand",
+    "leftover_name_words",
+    "correction_cue",
 )
+#: Words that make a number next to them a distance, speed, setting or time.
+_MEASURE_WORDS = MEASURES | SETTINGS_AFTER | TIME_WORDS | {"mph", "kph", "km", "mi"}
+_SHORTHAND_JOINERS = frozenset({"x", "@", "*", "/"})
 #: Labels of the slots the core fields come from.
 _CORE_SLOTS = frozenset({"W", "W_UP", "W_DOWN", "REPS", "RPE", "RIR", "FAIL"})
 
@@ -94,6 +105,8 @@ class Analysis:
     decoded: Decoded
     exercise: tuple[ExerciseId | None, str | None]  # (id, name)
     exercise_from_context: bool
+    # the smallest gap between a number's label and its runner-up (CRF marginals)
+    value_margin: float = 1.0
 
 
 class Parser:
@@ -206,6 +219,8 @@ class Parser:
         )
         labels, marginals = self.tagger.tag(features)
         seq_p = self.tagger.sequence_probability(labels)
+        # read now: the tagger keeps only the last sequence it tagged
+        margin = self.tagger.margin(labels, [i for i, t in enumerate(tokens) if t.is_number])
         ctx_exercise = self._context_exercise(ctx)
         if match is not None:
             exercise = (match.id, match.name)
@@ -223,7 +238,9 @@ class Parser:
             kind=ExerciseKind.of(self._entry(match, exercise[0])),
             exercise=span,
         )
-        return Analysis(tokens, match, labels, marginals, seq_p, decoded, exercise, from_context)
+        return Analysis(
+            tokens, match, labels, marginals, seq_p, decoded, exercise, from_context, margin
+        )
 
     def parse(self, text: str, context: Context | dict[str, Any] | None = None) -> ParseResult:
         """Parse one transcript; `context` is the previous logged set, if any."""
@@ -282,6 +299,12 @@ class Parser:
             float("reps" not in fields and "duration_seconds" not in fields),
             float("weight" not in fields and m is not None and not unloaded(m.exercise)),
             float(a.decoded.repaired),
+            float(_repaired_core(a.labels, a.decoded.labels)),
+            a.value_margin,
+            float(_measure_near_value(a.tokens, a.decoded.labels)),
+            float(_shorthand(a.tokens)),
+            float(self.resolver.leftover_words(a.tokens, m)),
+            float(sum(1 for t in a.tokens if t.norm in CORRECTIONS)),
         ]  # fmt: skip
 
     def confidence(self, analysis: Analysis) -> float:
@@ -339,6 +362,40 @@ class Parser:
         if isinstance(value, str) and value.isascii() and value.isdigit():
             other = int(value) if str(int(value)) == value else None
         return other if other is not None and other in known else None
+
+
+def _repaired_core(tagged: Sequence[str], final: Sequence[str]) -> int:
+    """Tokens whose core label the rules gave or took away (tagger and rules disagree)."""
+    return sum(
+        1
+        for a, b in zip(tagged, final, strict=False)
+        if a != b and (a in _CORE_SLOTS or b in _CORE_SLOTS)
+    )
+
+
+def _measure_near_value(tokens: Sequence[Token], labels: Sequence[str]) -> int:
+    """Core values said next to a distance, a speed, a setting or a time ("500-m row")."""
+    n = len(tokens)
+    count = 0
+    for i, lab in enumerate(labels):
+        if lab not in _CORE_SLOTS or i >= n or not tokens[i].is_number:
+            continue
+        for j in (i - 1, i + 1, i + 2):
+            if 0 <= j < n and j != i and tokens[j].norm in _MEASURE_WORDS:
+                count += 1
+                break
+    return count
+
+
+def _shorthand(tokens: Sequence[Token]) -> int:
+    """Typed shorthand joining numbers: "405x5x3", "3 x 8", "@ 185"."""
+    return sum(
+        1
+        for i in range(1, len(tokens) - 1)
+        if tokens[i].norm in _SHORTHAND_JOINERS
+        and tokens[i + 1].is_number
+        and (tokens[i - 1].is_number or tokens[i].norm == "@")
+    )
 
 
 def _json_bytes(data: Any, indent: int | None = None) -> bytes:

@@ -282,6 +282,25 @@ class ExerciseResolver:
                     best = cand
         return None if best is None else self._result(best, tokens, runs)
 
+    def leftover_words(self, tokens: Sequence[Token], match: Match | None) -> int:
+        """Words outside the match that belong to some exercise's name but not to the one
+        found: a correction ("cable row I mean lat pulldown") or a description the match
+        did not explain."""
+        own: frozenset[str] = frozenset()
+        start = end = -1
+        if match is not None:
+            start, end = match.start, match.end
+            own = frozenset(_alias_words(match.alias)) | frozenset(_alias_words(match.name))
+        words = self._name_words
+        count = 0
+        for i, tok in enumerate(tokens):
+            if start <= i < end or tok.value is not None or tok.kind == PUNCT:
+                continue
+            key, _, stop, _ = _word(tok.norm)
+            if not stop and key in words and key not in own:
+                count += 1
+        return count
+
     def find_text(self, text: str) -> Match | None:
         """`find(spoken_numbers(text))`."""
         return self.find(spoken_numbers(text))
@@ -429,6 +448,9 @@ class ExerciseResolver:
             for word in _base(exercise.name):
                 by_word[word].append(exercise)
         self._by_word = dict(by_word)
+        self._name_words = frozenset(
+            w for alias in exact.values() for w in _alias_words(alias) if w not in _STOP
+        )
         self._choice_alias = list(exact.values())
         self._choice_spelling = list(exact)
         self._choice_sound = [_alias_key(a)[1] for a in self._choice_alias]

@@ -99,6 +99,18 @@ class Tagger:
         marginal = self._tagger.marginal
         return tags, [marginal(tag, i) for i, tag in enumerate(tags)]
 
+    def margin(self, tags: Sequence[str], positions: Sequence[int]) -> float:
+        """Smallest gap, over `positions`, between the marginal of the label chosen there and
+        the best other label's, for the sequence last passed to `tag` (1.0 for none)."""
+        marginal = self._tagger.marginal
+        labels = self.labels
+        gap = 1.0
+        for i in positions:
+            tag = tags[i]
+            best_other = max((marginal(lab, i) for lab in labels if lab != tag), default=0.0)
+            gap = min(gap, marginal(tag, i) - best_other)
+        return gap
+
     def sequence_probability(self, tags: list[str]) -> float:
         """Probability of `tags` for the sequence last passed to `tag`."""
         return self._tagger.probability(tags) if tags else 1.0

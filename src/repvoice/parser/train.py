@@ -41,7 +41,9 @@ from repvoice.parser.align import align
 from repvoice.parser.confidence import (
     LogisticCalibrator,
     accuracy_at_or_above,
+    coverage_risk,
     reliability_table,
+    threshold_for_risk,
 )
 from repvoice.parser.decode import FollowUpPolicy
 from repvoice.parser.features import sentence_features, unloaded
@@ -63,6 +65,8 @@ Progress = Callable[[str, int, int], None]
 
 #: Largest share of a file's records `train` may skip before it refuses to train.
 MAX_SKIPPED_SHARE = 0.05
+#: Default silent-error budget: the share of all answers that may be auto-accepted and wrong.
+RISK_BUDGET = 0.005
 #: Skipped lines kept in the report (the counts by reason are always complete).
 _KEPT_SKIPPED_LINES = 200
 
@@ -96,6 +100,10 @@ class TrainReport:
     reliability: list[dict[str, Any]] | None = None
     accuracy_at_threshold: float | None = None
     coverage_at_threshold: float | None = None
+    # the coverage-risk curve on held-out folds, and the threshold that meets `risk_budget`
+    risk_budget: float = RISK_BUDGET
+    coverage_risk: list[dict[str, float]] | None = None
+    risk_threshold: dict[str, float] | None = None
     policy: dict[str, bool] | None = None
     # the owner's exercises (ids or names the catalogue does not have), and of those the ones
     # that took over a catalogue exercise (its aliases and kind) by name or usage
@@ -133,6 +141,9 @@ class TrainReport:
             "confidence_threshold": CONFIRMATION_THRESHOLD,
             "accuracy_at_or_above_threshold": self.accuracy_at_threshold,
             "coverage_at_or_above_threshold": self.coverage_at_threshold,
+            "risk_budget": self.risk_budget,
+            "coverage_risk": self.coverage_risk,
+            "risk_threshold": self.risk_threshold,
             "follow_up_policy": self.policy,
             "exercises_learned": self.exercises_learned,
             "exercises_adopted": self.exercises_adopted,
@@ -306,15 +317,18 @@ def train(
     progress: Progress | None = None,
     crf_params: dict[str, Any] | None = None,
     max_skipped: float | None = MAX_SKIPPED_SHARE,
+    risk_budget: float = RISK_BUDGET,
 ) -> tuple[Parser, TrainReport]:
     """Train a parser from chat JSONL; returns it with its report (save it with `.save`).
 
+    `risk_budget` is the silent-error budget the confidence threshold is chosen for on the
+    held-out folds (recorded in the model as `meta["threshold"]`, beside the report).
     Raises `TooManySkipped` when more than `max_skipped` (a share; None: no limit) of the
     records cannot be used, and `ValueError` when nothing can be trained on.
     """
     started = time.perf_counter()
     path = Path(path)
-    report = TrainReport(str(path), max_skipped=max_skipped)
+    report = TrainReport(str(path), max_skipped=max_skipped, risk_budget=risk_budget)
     examples = read_examples(path, report)
     report.examples = len(examples)
     if not examples:
@@ -363,6 +377,7 @@ def train(
     report.seconds = time.perf_counter() - started
     parser.meta = {
         "repvoice_version": __version__,
+        "threshold": report.risk_threshold and report.risk_threshold["threshold"],
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "source": path.name,
         "source_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
@@ -401,10 +416,19 @@ class _HeldOut:
         ]
         report.accuracy = _accuracy(self.verdicts)
         correct = [bool(v["core"]) for v in self.verdicts]
-        report.reliability = [asdict(b) for b in reliability_table(confidences, correct)]
+        # a no-exercise answer's capped confidence says "nothing to log", not how likely it
+        # is right, so reliability is read on the answers that name an exercise
+        named = [(c, ok) for c, ok, none in zip(confidences, correct, self.no_exercise,
+                                                 strict=True) if not none]  # fmt: skip
+        report.reliability = [
+            asdict(b) for b in reliability_table([c for c, _ in named], [ok for _, ok in named])
+        ]
         report.accuracy_at_threshold, report.coverage_at_threshold = accuracy_at_or_above(
             confidences, correct, CONFIRMATION_THRESHOLD
         )
+        report.coverage_risk = [asdict(p) for p in coverage_risk(confidences, correct)]
+        point = threshold_for_risk(confidences, correct, report.risk_budget)
+        report.risk_threshold = None if point is None else asdict(point)
 
 
 def _cross_validate(
