@@ -29,7 +29,28 @@ def unit_near(tokens: Sequence[Token], start: int, end: int) -> str | None:
         if 0 <= k < len(tokens):
             unit = unit_of(tokens[k].norm)
             if unit:
-                return unit
+                return _corrected_unit(tokens, k) or unit
+    return None
+
+
+def _corrected_unit(tokens: Sequence[Token], k: int) -> str | None:
+    """ "100 pounds, I mean kilos": the unit said after a correction of the unit at `k`, with
+    no number between (a new number would be a new value, not a new unit)."""
+    cue = None
+    for j in range(k + 1, min(k + 4, len(tokens))):
+        if tokens[j].value is not None:
+            return None
+        if tokens[j].norm in CORRECTIONS or tokens[j].norm == "no":
+            cue = j
+            break
+    if cue is None:
+        return None
+    for j in range(cue + 1, min(cue + 4, len(tokens))):
+        if tokens[j].value is not None:
+            return None
+        unit = unit_of(tokens[j].norm)
+        if unit:
+            return unit
     return None
 
 
