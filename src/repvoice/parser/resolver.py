@@ -577,7 +577,12 @@ class ExerciseResolver:
             for a, b in itertools.pairwise(tokens)
         ):
             said = {"bodyweight"}  # "walking lunges, no weights"
-        elif not said and _dumbbell_pair(tokens, cand.start, cand.end):
+        elif (
+            not said
+            and exercise.equipment not in ("cable", "machine", "smith_machine")
+            and not any(_kit(t.norm, "") for t in tokens[cand.start : cand.end])
+            and _dumbbell_pair(tokens, cand.start, cand.end)
+        ):
             said = {"dumbbell"}  # "incline press with the 70s": a pair of dumbbells
         fits_option = any(_has_equipment(e, said) for e in options)
         if said and not fits_option and not _has_equipment(exercise, said):

@@ -191,3 +191,39 @@ def apply_corrections(tokens: Sequence[Token], out: list[str]) -> None:
             # the tagger missed the correction, kept both values, or gave the new value another
             # slot although it plainly replaces the one just said ("rpe nine, I mean 8.5")
             out[new], out[old] = out[old], "O"
+
+
+#: Words after "N more"/"N fewer" that make it a change of the previous set's reps.
+_MORE_REPS = frozenset({"more", "fewer", "less"})
+#: Words before "N more reps" that make it reps left in reserve ("could have done 2 more").
+_IN_RESERVE = frozenset({"could", "could've", "coulda", "had", "have", "maybe", "probably"})
+
+
+def rep_change(tokens: Sequence[Token]) -> tuple[int, int] | None:
+    """ "one more rep than last time", "two fewer reps": `(index of the number, change)` of a
+    follow-up's reps against the previous set's, or None when none is said."""
+    words = [t.norm for t in tokens]
+    for i, tok in enumerate(tokens):
+        v = tok.value
+        if v is None or v % 1 or not 1 <= v <= 10 or tok.kind == "plural":
+            continue
+        if words[i + 1 : i + 2] == [] or words[i + 1] not in _MORE_REPS:
+            continue
+        if words[i + 2 : i + 3] not in (["rep"], ["reps"], ["repetitions"]):
+            continue
+        if _IN_RESERVE.intersection(words[max(0, i - 4) : i]) or "tank" in words[i:]:
+            continue  # "could have done 2 more reps": in reserve, not done
+        return i, int(v) if words[i + 1] == "more" else -int(v)
+    return None
+
+
+def fix_rep_changes(tokens: Sequence[Token], out: list[str], context_reps: int | None) -> None:
+    """ "one more rep than last time": with the previous set's reps known, the number and the
+    words of the change are no value of their own (`decode` adds the change)."""
+    found = rep_change(tokens) if context_reps is not None else None
+    if found is None:
+        return
+    i, _ = found
+    for k in range(i, i + 3):
+        if out[k] not in (NOTE,):
+            out[k] = "O"

@@ -116,6 +116,8 @@ def fix_failed_rep(tokens: Sequence[Token], out: list[str]) -> None:
     """ "got 3 and failed the 4th", "couldn't get the tenth": the set went to failure; the
     ordinal names the failed rep, not the reps done."""
     words = [t.norm for t in tokens]
+    if _failed_last(tokens, out):
+        return
     for i, tok in enumerate(tokens):
         if tok.kind != "ordinal" or not _FAILED.intersection(words[max(0, i - 4) : i]):
             continue
@@ -124,6 +126,43 @@ def fix_failed_rep(tokens: Sequence[Token], out: list[str]) -> None:
         if RPE not in out and RIR not in out and FAIL not in out:
             out[i] = FAIL
         return
+
+
+#: Words before a count that make it the reps done ("got 3", "managed 5").
+_DONE = frozenset({"got", "did", "managed", "hit", "made"})
+
+
+def _failed_last(tokens: Sequence[Token], out: list[str]) -> bool:
+    """ "went for 4, got 3, failed the last rep": the set went to failure (RPE 10, RIR 0) and
+    its reps are the count said as done ("got 3"), else the count said. Whether it applied."""
+    words = [t.norm for t in tokens]
+    n = len(words)
+    for i in range(1, n - 1):
+        if words[i] != "the" or words[i + 1] != "last" or words[i - 1] not in _FAILED:
+            continue
+        end = i + 2
+        if end < n and (words[end] in REP_NOUNS or tokens[end].text.lower() == "one"):
+            end += 1
+        if end < n and tokens[end].value is not None:
+            return False  # "failed the last 2": a count of failed reps, not one
+        done = [
+            k
+            for k in range(i - 1)
+            if tokens[k].value is not None and k > 0 and words[k - 1] in _DONE
+        ]
+        for k in range(n):
+            if out[k] in (RPE, RIR, FAIL) or (i - 1 <= k < end and out[k] == NOTE):
+                out[k] = "O"
+        if done:
+            for k in range(n):
+                if out[k] == REPS and k != done[-1]:
+                    out[k] = "O"
+            out[done[-1]] = REPS
+            if out[done[-1] - 1] == NOTE:
+                out[done[-1] - 1] = "O"  # "got" went with its count, out of any note
+        out[i + 1] = FAIL
+        return True
+    return False
 
 
 def fix_trailing_half(tokens: Sequence[Token], out: list[str]) -> None:
