@@ -301,3 +301,46 @@ def test_distance_then_time(parser: Parser, text: str, seconds: int, note: str) 
     assert note in f["notes"]
     assert "reps" not in f
     assert "weight" not in f
+
+
+# related gaps: plates added or taken off in a follow-up, a count after "for" on a weighted
+# pull-up, "the ... one" before the load, a corrected exercise read with its kit
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "weight"),
+    [
+        ("add a plate each side same reps", {"last_weight": 270, "last_reps": 10}, 360.0),
+        ("took a plate off each side for 12", {"last_weight": 450, "last_reps": 10}, 360.0),
+        ("put another plate a side for 6", {"last_weight": 225, "last_reps": 8}, 315.0),
+        ("added a 25 each side for 5", {"last_weight": 135, "last_reps": 5}, 185.0),
+    ],
+)
+def test_plates_changed_in_a_follow_up(
+    parser: Parser, text: str, context: dict[str, Any], weight: float
+) -> None:
+    assert fields(parser, text, context)["weight"] == weight
+
+
+def test_plates_said_with_a_new_load_are_no_change(parser: Parser) -> None:
+    f = fields(parser, "two plates for 5", {"last_weight": 185, "last_reps": 5})
+    assert f["weight"] == 225.0
+
+
+def test_count_after_for_is_the_reps_on_weighted_chin_ups(parser: Parser) -> None:
+    f = fields(parser, "chin ups plus 15 kilos for 7 rpe 8")
+    assert (f["weight"], f["weight_unit"], f["reps"], f.get("sets")) == (15.0, "kg", 7, None)
+
+
+def test_the_named_one_before_plates_is_no_load(parser: Parser) -> None:
+    f = fields(parser, "machine shoulder press sorry the seated one 2 plates a side 8 reps")
+    assert (f["weight"], f["reps"]) == (180.0, 8)
+
+
+def test_corrected_exercise_with_its_kit(parser: Parser) -> None:
+    f = fields(parser, "dumbbell bench with the 50s I mean incline dumbbell bench 10 reps")
+    assert (f["exercise_name"], f["weight"], f["reps"]) == (
+        "Dumbbell Incline Bench Press",
+        50.0,
+        10,
+    )

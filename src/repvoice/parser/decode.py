@@ -153,6 +153,10 @@ def decode(
             and unit_near(tokens, start, end) != "kg"
         ):
             value *= 100  # "bench two and a quarter": 225, gym slang; nobody benches 2.25
+        if slot in (W_UP, W_DOWN):
+            plates = plate_load(tokens, start, end)
+            if plates is not None and plates > BAR_LBS:
+                value = plates - BAR_LBS  # "add a plate each side": what the plates weigh
         if kind.plate_loaded and slot == W:
             plates = plate_load(tokens, start, end)
             if plates is not None and plates > BAR_LBS:

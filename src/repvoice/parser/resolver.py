@@ -257,7 +257,7 @@ class ExerciseResolver:
             if tokens[c].norm not in _CORRECTION_CUES:
                 continue
             later = self._find(tokens[c + 1 :])
-            if later is None or later.method != "exact" or later.score < 1.0:
+            if later is None or later.score < _CORRECTED_SCORE:
                 continue
             if later.exercise.id == found.exercise.id:
                 return None
@@ -895,6 +895,9 @@ def _dumbbell_pair(tokens: Sequence[Token], start: int, end: int) -> bool:
             return True
     return False
 
+
+#: How close (0-1) an exercise named after a correction cue must match to replace the first.
+_CORRECTED_SCORE = 0.85
 
 #: Words that start a self-correction ("I mean", "no wait", "sorry", "scratch that").
 _CORRECTION_CUES = frozenset({"mean", "wait", "sorry", "scratch", "actually", "correction"})

@@ -154,7 +154,11 @@ def pronoun(tokens: Sequence[Token], i: int) -> bool:
         i >= 2
         and tokens[i - 2].norm in ("the", "that", "this")
         and tokens[i - 1].value is None
-        and after[:1] in (["with"], ["where"], ["that"], ["for"], ["you"])
+        and (
+            after[:1] in (["with"], ["where"], ["that"], ["for"], ["you"])
+            # "the incline one 2 plates a side": a number straight after says the set
+            or (i + 1 < len(tokens) and tokens[i + 1].value is not None)
+        )
     )
     return before in _DETERMINERS or one_more or described
 

@@ -86,14 +86,19 @@ _NOT_A_COUNT_AFTER = LENGTHS | {"at"}
 
 
 def fix_uncued_sets(tokens: Sequence[Token], out: list[str]) -> None:
-    """ "weighted pull ups 15 kilo 4 RPE 9": with no reps said, a count the tagger called the
-    sets, straight after the load and its unit, is the reps. (Other set words are learned:
+    """ "weighted pull ups 15 kilo 4 RPE 9", "plus 20 kilos for 5": with no reps said, a count
+    the tagger called the sets, straight after the load and its unit or after "for" once the
+    load is said, is the reps. (Other set words are learned:
     "3 in the hole" may mean sets in the owner's data.)"""
     if REPS in out:
         return
     for start, end in label_spans(out).get(SETS, []):
         said_sets = end < len(tokens) and tokens[end].norm in ("sets", "set", "rounds")
         if start >= 2 and unit_of(tokens[start - 1].norm) and out[start - 2] == W and not said_sets:
+            out[start:end] = [REPS] * (end - start)
+            return
+        # "chin ups plus 20 kilos for 5 rpe 9": a count after "for", once the load is said
+        if start >= 1 and tokens[start - 1].norm == "for" and W in out[:start] and not said_sets:
             out[start:end] = [REPS] * (end - start)
             return
 

@@ -387,3 +387,36 @@ def fix_paused_load(tokens: Sequence[Token], out: list[str]) -> None:
         if tokens[i - 1].kind == "punct" and tokens[i + 1].kind == "punct":
             out[i] = W
             return
+
+
+#: Words just before a plate phrase that add it to, or take it off, the previous load.
+_PLATES_ON = frozenset({"add", "added", "adding", "put", "threw", "plus", "up", "another"})
+_PLATES_OFF = frozenset(
+    {"drop", "dropped", "dropping", "took", "take", "taking", "stripped", "pulled", "minus"}
+)
+
+
+def fix_plate_changes(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "add a plate each side", "dropped a plate a side", "added a 10 each side": in a
+    follow-up, plates said after a verb of adding or taking off change the previous load by
+    what they weigh (without a bar; `decode` reads the phrase)."""
+    words = [t.norm for t in tokens]
+    for start, end, _ in find_plate_phrases(tokens):
+        said = words[max(0, start - 3) : start]
+        if _PLATES_OFF.intersection(said):
+            label = W_DOWN
+        elif _PLATES_ON.intersection(said):
+            label = W_UP
+        else:
+            continue
+        if any(
+            tokens[k].value is not None and out[k] in (W, W_UP, W_DOWN)
+            for k in range(len(tokens))
+            if not start <= k < end
+        ):
+            return  # another load is said ("add a plate, 315 for 5"): that one is the load
+        for k in range(max(0, start - 3), start):
+            if out[k] in (W, W_UP, W_DOWN):
+                out[k] = "O"
+        out[start:end] = [label] * (end - start)
+        return

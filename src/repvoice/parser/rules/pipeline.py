@@ -65,6 +65,7 @@ from repvoice.parser.rules.loads import (
     fix_load_times_reps,
     fix_misheard_hundreds,
     fix_paused_load,
+    fix_plate_changes,
     fix_plates_named,
     fix_same_weight,
     fix_split_loads,
@@ -274,6 +275,7 @@ def repair(
         fix_weight_changes(tokens, out)
         if context_weight:
             fix_change_verbs(tokens, out, context_weight)
+            fix_plate_changes(tokens, out)
     if (kind.barbell or kind.plate_loaded) and exercise is not None:
         fix_misheard_hundreds(tokens, out, exercise[1])
     if kind.barbell or kind.plate_loaded:
