@@ -344,3 +344,25 @@ def test_corrected_exercise_with_its_kit(parser: Parser) -> None:
         50.0,
         10,
     )
+
+
+# plates named by size or coin, with add-ons, on a bar
+
+
+@pytest.mark.parametrize(
+    ("text", "weight"),
+    [
+        ("deadlift two 45s and a 25 a side for 3", 275.0),
+        ("bench a 45 and a 10 per side 6 reps", 155.0),
+        ("overhead press a quarter and a dime a side for 8", 115.0),
+        ("front squat with two 35s on each side 5 reps", 185.0),
+    ],
+)
+def test_sized_plates_with_add_ons(parser: Parser, text: str, weight: float) -> None:
+    f = fields(parser, text)
+    assert (f["weight"], f["weight_unit"]) == (weight, "lbs")
+
+
+def test_coin_added_in_a_follow_up(parser: Parser) -> None:
+    f = fields(parser, "go up a dime a side for 4", {"last_weight": 185, "last_reps": 5})
+    assert (f["weight"], f["reps"]) == (205.0, 4)

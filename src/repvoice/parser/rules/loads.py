@@ -248,7 +248,9 @@ def fix_plates_named(tokens: Sequence[Token], out: list[str]) -> None:
     """ "235 for 5, forgot the tens": on a bar, a plural number names plates on it, not the
     load, when a load is said too."""
     loads = [i for i, label in enumerate(out) if label == W]
-    plural = [i for i in loads if tokens[i].kind == "plural"]
+    # "two 45s and a 10 each side": plates counted in a plate phrase are the load itself
+    inside = {k for s, e, _ in find_plate_phrases(tokens) for k in range(s, e)}
+    plural = [i for i in loads if tokens[i].kind == "plural" and i not in inside]
     if plural and len(plural) < len(loads):
         for i in plural:
             out[i] = NOTE if i > 0 and out[i - 1] == NOTE else "O"
