@@ -366,3 +366,22 @@ def test_sized_plates_with_add_ons(parser: Parser, text: str, weight: float) -> 
 def test_coin_added_in_a_follow_up(parser: Parser) -> None:
     f = fields(parser, "go up a dime a side for 4", {"last_weight": 185, "last_reps": 5})
     assert (f["weight"], f["reps"]) == (205.0, 4)
+
+
+# a corrected number replaces the number just said, when alike in size
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("curls the 25s 10 reps no sorry 11", (25.0, 11, None)),
+        ("deadlift 315 for 5 rpe 8 actually more like 9", (315.0, 5, 9.0)),
+        ("row 135 for 10 rpe 7 no 8", (135.0, 10, 8.0)),
+        ("squat 275 for 3 sorry 285", (285.0, 3, None)),
+    ],
+)
+def test_correction_of_the_number_just_said(
+    parser: Parser, text: str, expected: tuple[Any, ...]
+) -> None:
+    f = fields(parser, text)
+    assert (f["weight"], f["reps"], f.get("rpe")) == expected

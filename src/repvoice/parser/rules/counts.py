@@ -163,6 +163,11 @@ def _timed_or_far(tokens: Sequence[Token], k: int) -> bool:
     return unit in TIME_WORDS or unit in MEASURES
 
 
+#: How far apart in size (see `ratio`) a correction and the number just before it may be for
+#: the correction to be of that number ("15s for 12, no 14" corrects the 12, not the 15s).
+_LIKE_SIZED = 2.0
+
+
 def apply_corrections(tokens: Sequence[Token], out: list[str]) -> None:
     """ "eight no wait seven", "6.5 scratch that, 7": the number after a correction takes the
     slot of the number it corrects, which is dropped. The corrected number is the labelled one
@@ -187,6 +192,13 @@ def apply_corrections(tokens: Sequence[Token], out: list[str]) -> None:
             continue
         value = tokens[new].value or 0.0
         old = min(said, key=lambda k: (ratio(tokens[k].value or 0.0, value), c - k))
+        last = said[-1]
+        if (
+            c - last <= 3
+            and out[last] not in ("O", NOTE)
+            and ratio(tokens[last].value or 0.0, value) < _LIKE_SIZED
+        ):
+            old = last  # "12 reps no sorry 14", "rpe 7 actually 8": the number just said
         if out[old] == "O":
             continue  # the tagger already dropped it ("110 for 15 sorry 14 14 reps")
         said = [k for k in said if out[k] != "O"]
