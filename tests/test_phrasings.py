@@ -385,3 +385,26 @@ def test_correction_of_the_number_just_said(
 ) -> None:
     f = fields(parser, text)
     assert (f["weight"], f["reps"], f.get("rpe")) == expected
+
+
+# effort: "left N in the tank" is reps in reserve; a pain score out of ten is no RPE
+
+
+def test_left_in_the_tank_in_a_follow_up(parser: Parser) -> None:
+    f = fields(parser, "same again left 1 in the tank", {"last_weight": 405, "last_reps": 2})
+    assert (f["weight"], f["reps"], f["rpe"], f["rir"]) == (405.0, 2, 9.0, 1)
+
+
+def test_pain_out_of_ten_is_a_note(parser: Parser) -> None:
+    f = fields(parser, "curls the 20s 10 reps elbow pain maybe 3 out of 10")
+    assert (f["weight"], f["reps"], f.get("rpe")) == (20.0, 10, None)
+    assert "3 out of 10" in f["notes"]
+
+
+def test_effort_out_of_ten_is_still_the_rpe(parser: Parser) -> None:
+    assert fields(parser, "bench 225 for 5 felt like 8 out of 10")["rpe"] == 8.0
+
+
+def test_last_reps_in_reserve_said_wins(parser: Parser) -> None:
+    f = fields(parser, "hack squat 270 for 10 3 in the tank well maybe 2 yeah 2 in the tank")
+    assert (f["reps"], f["rpe"], f["rir"]) == (10, 8.0, 2)

@@ -79,7 +79,8 @@ def fix_rir_cues(tokens: Sequence[Token], out: list[str]) -> None:
     if not _RIR_TRIGGERS.intersection(words):
         return
     n = len(tokens)
-    for i in range(1, n):
+    # the last one said wins: "2 in the tank, well maybe 1, yeah 1 in the tank"
+    for i in range(n - 1, 0, -1):
         value = tokens[i].value
         if value is None and words[i] in ("to", "too"):
             value = 2.0  # "are I are to"
@@ -89,7 +90,9 @@ def fix_rir_cues(tokens: Sequence[Token], out: list[str]) -> None:
             return
         if value is None or not 0 <= value <= 6 or value % 1:
             continue
-        cued = any(tuple(words[max(0, i - len(c)) : i]) == c for c in _RIR_BEFORE)
+        cued = any(tuple(words[max(0, i - len(c)) : i]) == c for c in _RIR_BEFORE) or (
+            words[i + 1 : i + 4] == ["in", "the", "tank"]  # "left 2 in the tank"
+        )
         more = (
             i + 1 < n
             and words[i + 1] == "more"
@@ -107,7 +110,7 @@ def fix_rir_cues(tokens: Sequence[Token], out: list[str]) -> None:
 
 
 #: Words at least one of which every phrase `fix_rir_cues` reads contains.
-_RIR_TRIGGERS = frozenset({"rir", "reserve", "r", "are", "rear", "more", "couple"})
+_RIR_TRIGGERS = frozenset({"rir", "reserve", "r", "are", "rear", "more", "couple", "tank"})
 
 _FAILED = frozenset({"failed", "missed", "ate", "lost", "couldn't", "didn't"})
 
@@ -203,12 +206,20 @@ def fix_out_of_ten(tokens: Sequence[Token], out: list[str]) -> None:
             return
         if tokens[ten].value != 10:
             continue
+        if _PAIN.intersection(words[max(0, i - 4) : i]):
+            # "shoulder pain about 2 out of 10": a pain score, kept as a note, never the RPE
+            out[i : ten + 1] = [NOTE] * (ten + 1 - i)
+            return
         for k in range(n):
             if out[k] in (RPE, RIR, FAIL):
                 out[k] = "O"
         out[i + 1 : ten + 1] = ["O"] * (ten - i)
         out[i] = RPE
         return
+
+
+#: Words before a score out of ten that make it a pain score, not the effort.
+_PAIN = frozenset({"pain", "painful", "hurts", "hurt", "hurting", "sore", "soreness", "ache"})
 
 
 def fix_echoed_numbers(tokens: Sequence[Token], out: list[str]) -> None:
