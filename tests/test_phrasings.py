@@ -406,5 +406,5 @@ def test_effort_out_of_ten_is_still_the_rpe(parser: Parser) -> None:
 
 
 def test_last_reps_in_reserve_said_wins(parser: Parser) -> None:
-    f = fields(parser, "hack squat 270 for 10 3 in the tank well maybe 2 yeah 2 in the tank")
+    f = fields(parser, "hack squat 270 for 10, 3 in the tank, no actually 2 in the tank")
     assert (f["reps"], f["rpe"], f["rir"]) == (10, 8.0, 2)

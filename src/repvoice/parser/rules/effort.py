@@ -229,7 +229,7 @@ def fix_echoed_numbers(tokens: Sequence[Token], out: list[str]) -> None:
         if end - start != 1 or tokens[start].value is None:
             continue
         before = {t.norm for t in tokens[max(0, start - 3) : start]}
-        after = {t.norm for t in tokens[end : end + 2]}
+        after = {t.norm for t in tokens[end : end + 3]}  # "2 in the tank"
         if before & (RPE_INTRO | RIR_WORDS) or after & (RPE_AFTER | RIR_WORDS):
             continue
         value = tokens[start].value
