@@ -224,7 +224,7 @@ def rep_change(tokens: Sequence[Token]) -> tuple[int, int] | None:
         v = tok.value
         if v is None or v % 1 or not 1 <= v <= 10 or tok.kind == "plural":
             continue
-        if words[i + 1 : i + 2] == [] or words[i + 1] not in _MORE_REPS:
+        if i + 1 >= len(words) or words[i + 1] not in _MORE_REPS:
             continue
         if words[i + 2 : i + 3] not in (["rep"], ["reps"], ["repetitions"]):
             continue
@@ -242,5 +242,5 @@ def fix_rep_changes(tokens: Sequence[Token], out: list[str], context_reps: int |
         return
     i, _ = found
     for k in range(i, i + 3):
-        if out[k] not in (NOTE,):
+        if out[k] != NOTE:
             out[k] = "O"
