@@ -31,6 +31,7 @@ from repvoice.parser.lexicon import KG_WORDS
 from repvoice.parser.plates import BAR_LBS, plate_load
 from repvoice.parser.readings import span_seconds, span_value, tempo_of
 from repvoice.parser.rules.common import label_spans, load_cue, unit_near
+from repvoice.parser.rules.counts import rep_change
 from repvoice.parser.rules.loads import slang_hundreds
 from repvoice.parser.rules.pipeline import repair
 from repvoice.parser.rules.times import bare_minutes
@@ -115,6 +116,7 @@ def decode(
         exercise,
         follow_up=follow_up,
         context_weight=context.weight if context is not None else None,
+        context_reps=context.reps if context is not None else None,
     )
     spans = label_spans(fixed)
     out = Decoded(labels=fixed)
@@ -151,6 +153,10 @@ def decode(
             and unit_near(tokens, start, end) != "kg"
         ):
             value *= 100  # "bench two and a quarter": 225, gym slang; nobody benches 2.25
+        if slot in (W_UP, W_DOWN):
+            plates = plate_load(tokens, start, end)
+            if plates is not None and plates > BAR_LBS:
+                value = plates - BAR_LBS  # "add a plate each side": what the plates weigh
         if kind.plate_loaded and slot == W:
             plates = plate_load(tokens, start, end)
             if plates is not None and plates > BAR_LBS:
@@ -190,6 +196,9 @@ def decode(
         out.weight_source = None
     if reps is None and _missed_attempt(tokens):
         reps = 0.0  # "squat 500, missed it": no rep made, whatever the last set was
+    change = rep_change(tokens) if follow_up and context is not None else None
+    if reps is None and change is not None and context is not None and context.reps:
+        reps = float(context.reps + change[1])  # "one more rep than last time"
     if reps is None and follow_up and policy.copy_reps and context is not None:
         reps = context.reps
     f["reps"] = _whole(reps)

@@ -11,7 +11,11 @@ from repvoice.parser.features import unloaded
 _BARBELL_KIT = frozenset({"barbell", "smith_machine", "trap_bar", "ez_bar", "landmine"})
 
 #: Machines loaded with plates on both sides, whose load is counted in plates (as is a sled's).
-_PLATE_LOADED = ("Leg Press", "Hack Squat", "Pendulum Squat", "Belt Squat")
+_PLATE_LOADED = ("Leg Press", "Hack Squat", "Pendulum Squat", "Belt Squat", "T-Bar")
+
+#: Words in a machine's aliases that say it takes plates ("hammer strength row", "iso lateral
+#: row", "plate loaded leg press"), not a pin-loaded stack.
+_PLATE_ALIAS_WORDS = ("hammer strength", "plate loaded", "iso lateral")
 
 #: Cardio whose bare number is a time ("treadmill 20"), unlike "row 2000" or "assault bike 20".
 _BY_THE_CLOCK = ("Stationary Bike", "Treadmill", "Elliptical", "Stair Climber")
@@ -41,10 +45,7 @@ class ExerciseKind:
             barbell=exercise.equipment in _BARBELL_KIT,
             # a sled is pushed a distance but loaded like a lift
             cardio=exercise.category == "cardio" and "Sled" not in exercise.name,
-            plate_loaded=(
-                exercise.equipment == "machine" and any(w in exercise.name for w in _PLATE_LOADED)
-            )
-            or "Sled" in exercise.name,
+            plate_loaded=_plate_loaded(exercise),
             counted_in_time=exercise.timed
             and (
                 any(w in exercise.name for w in _BY_THE_CLOCK)
@@ -54,3 +55,15 @@ class ExerciseKind:
                 )
             ),
         )
+
+
+def _plate_loaded(exercise: Exercise) -> bool:
+    """Whether the exercise is a sled or a machine loaded with plates: named so, or with an
+    alias that says it takes plates."""
+    if "Sled" in exercise.name:
+        return True
+    if exercise.equipment != "machine" or exercise.category == "cardio":
+        return False
+    return any(w in exercise.name for w in _PLATE_LOADED) or any(
+        w in alias.lower() for alias in exercise.aliases for w in _PLATE_ALIAS_WORDS
+    )

@@ -9,8 +9,9 @@ bar with 45 lb plates, counted per side:
   ("four");
 - "... and a quarter|dime|nickel|<plate>" adds that plate per side ("a plate and a quarter" =
   185, "two plates and a 10" = 245); quarter = 25, dime = 10, nickel = 5;
-- "[count] <size>[s] a side" ("two 45s a side" = 225, "a 25 a side" = 95) needs the side
-  phrase: "two 45s" alone may be dumbbells;
+- "[count] <size>[s] a side" ("two 45s a side" = 225, "a 25 a side" = 95), with add-ons ("two
+  45s and a 10 each side" = 245, "a dime and a nickel a side" = 75), needs the side phrase:
+  "two 45s" alone may be dumbbells;
 - "just the bar", "the bar", "empty bar", "bar only" = 45;
 - "[a] <plate> plate" names one plate ("with a 25 plate" = 25, for weighted pull-ups).
 
@@ -132,11 +133,22 @@ def _read(toks: Sequence[Token], i: int, n: int) -> tuple[int, float, bool] | No
             if i == j and size < 10:
                 return None  # "five plate" is more likely five plates than a 5 lb plate
             return k + 1, size, False
-    # "two 45s a side", "a 25 a side": plates named by size, only with the side phrase.
-    if size is not None and size in _SIZES:
-        k = _side(toks, j + 1, n)
-        if k > j + 1:
-            return k, BAR_LBS + 2 * count * size, False
+    # "two 45s a side", "a 25 a side", "two 45s and a 10 each side", "a dime and a nickel a
+    # side": plates named by size (or coin), only with the side phrase.
+    coin = _COIN_PLATES.get(toks[j].norm)
+    if coin is not None or (size is not None and size in _SIZES):
+        per_side = count * (coin if coin is not None else size or 0.0)
+        k = j + 1
+        while True:
+            a = _and(toks, k, n)
+            extra = _addon(toks, a, n) if k < a < n else None
+            if extra is None:
+                break
+            per_side += extra[0]
+            k = extra[1]
+        end = _side(toks, k, n)
+        if end > k:
+            return end, BAR_LBS + 2 * per_side, False
     return None
 
 

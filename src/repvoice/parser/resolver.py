@@ -245,7 +245,35 @@ class ExerciseResolver:
             first = self._find(tokens[:cut])
             if first is not None:
                 return first
-        return self._find(tokens)
+        found = self._find(tokens)
+        if found is not None:
+            return self._corrected(tokens, found) or found
+        return None
+
+    def _corrected(self, tokens: Sequence[Token], found: Match) -> Match | None:
+        """ "seated cable row I mean lat pulldown": an exercise named exactly after a
+        correction cue that follows the one found replaces it."""
+        for c in range(found.end, len(tokens)):
+            if tokens[c].norm not in _CORRECTION_CUES:
+                continue
+            later = self._find(tokens[c + 1 :])
+            if later is None or later.score < _CORRECTED_SCORE:
+                continue
+            if later.exercise.id == found.exercise.id:
+                return None
+            if set(_alias_words(later.alias)) <= _base(found.exercise.name):
+                return None  # "chest press sorry the incline one": a qualifier, already read
+            shift = c + 1
+            return Match(
+                later.exercise,
+                later.start + shift,
+                later.end + shift,
+                later.alias,
+                later.score,
+                later.alternatives,
+                later.method,
+            )
+        return None
 
     def _find(self, tokens: Sequence[Token]) -> Match | None:
         runs = _runs(tokens)
@@ -571,6 +599,13 @@ class ExerciseResolver:
             for a, b in itertools.pairwise(tokens)
         ):
             said = {"bodyweight"}  # "walking lunges, no weights"
+        elif (
+            not said
+            and exercise.equipment not in ("cable", "machine", "smith_machine")
+            and not any(_kit(t.norm, "") for t in tokens[cand.start : cand.end])
+            and _dumbbell_pair(tokens, cand.start, cand.end)
+        ):
+            said = {"dumbbell"}  # "incline press with the 70s": a pair of dumbbells
         fits_option = any(_has_equipment(e, said) for e in options)
         if said and not fits_option and not _has_equipment(exercise, said):
             # "romanian deadlift with the dumbbells": the same movement with the kit said
@@ -868,6 +903,26 @@ def _kit(key: str, before: str) -> str | None:
         return _BAR_KINDS[before] or None
     return _EQUIPMENT.get(key)
 
+
+def _dumbbell_pair(tokens: Sequence[Token], start: int, end: int) -> bool:
+    """Whether a pair of dumbbells is said outside the exercise's words: "the 70s", "a pair of
+    30s" (not plates named by size, "two 45s a side")."""
+    for k, tok in enumerate(tokens):
+        if start <= k < end or tok.kind != "plural" or k == 0:
+            continue
+        before = tokens[k - 1].norm
+        after = [t.norm for t in tokens[k + 1 : k + 3]]
+        on_a_bar = after[:1] == ["on"] or after[1:2] in (["side"], ["sides"])
+        if before in ("the", "of") and not on_a_bar:
+            return True
+    return False
+
+
+#: How close (0-1) an exercise named after a correction cue must match to replace the first.
+_CORRECTED_SCORE = 0.85
+
+#: Words that start a self-correction ("I mean", "no wait", "sorry", "scratch that").
+_CORRECTION_CUES = frozenset({"mean", "wait", "sorry", "scratch", "actually", "correction"})
 
 #: Words after which another exercise is named than the one logged.
 _NEXT_EXERCISE = frozenset({"superset", "supersetted", "followed", "paired"})

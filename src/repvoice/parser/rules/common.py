@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from repvoice.parser.align import NOTE
 from repvoice.parser.lexicon import unit_of
 from repvoice.parser.tokens import Token
 
@@ -29,7 +30,28 @@ def unit_near(tokens: Sequence[Token], start: int, end: int) -> str | None:
         if 0 <= k < len(tokens):
             unit = unit_of(tokens[k].norm)
             if unit:
-                return unit
+                return _corrected_unit(tokens, k) or unit
+    return None
+
+
+def _corrected_unit(tokens: Sequence[Token], k: int) -> str | None:
+    """ "100 pounds, I mean kilos": the unit said after a correction of the unit at `k`, with
+    no number between (a new number would be a new value, not a new unit)."""
+    cue = None
+    for j in range(k + 1, min(k + 4, len(tokens))):
+        if tokens[j].value is not None:
+            return None
+        if tokens[j].norm in CORRECTIONS or tokens[j].norm == "no":
+            cue = j
+            break
+    if cue is None:
+        return None
+    for j in range(cue + 1, min(cue + 4, len(tokens))):
+        if tokens[j].value is not None:
+            return None
+        unit = unit_of(tokens[j].norm)
+        if unit:
+            return unit
     return None
 
 
@@ -132,7 +154,11 @@ def pronoun(tokens: Sequence[Token], i: int) -> bool:
         i >= 2
         and tokens[i - 2].norm in ("the", "that", "this")
         and tokens[i - 1].value is None
-        and after[:1] in (["with"], ["where"], ["that"], ["for"], ["you"])
+        and (
+            after[:1] in (["with"], ["where"], ["that"], ["for"], ["you"])
+            # "the incline one 2 plates a side": a number straight after says the set
+            or (i + 1 < len(tokens) and tokens[i + 1].value is not None)
+        )
     )
     return before in _DETERMINERS or one_more or described
 
@@ -141,3 +167,33 @@ def ratio(a: float, b: float) -> float:
     """How far apart two numbers are in size (0 when equal)."""
     a, b = abs(a) + 1.0, abs(b) + 1.0
     return max(a, b) / min(a, b)
+
+
+#: Words that open an utterance without saying anything about the set ("okay so", "next set").
+_OPENERS = frozenset(
+    "um uh er erm okay ok so alright right like and then next set last first now just yeah "
+    "cool oh hey well the a".split()
+)
+#: Words that make what comes before them a correction, not a remark.
+_NOT_A_REMARK = CORRECTIONS | {"no"}
+
+
+def fix_leading_remark(tokens: Sequence[Token], out: list[str], ex_start: int) -> None:
+    """ "felt heavy today, squat 225 for 5", "garage is freezing... deadlift 315": a remark
+    before the exercise, set off by a pause, is a note (opening filler is left out)."""
+    p = ex_start
+    while p > 0 and tokens[p - 1].kind == "punct" and tokens[p - 1].norm in (",", ".", "-"):
+        p -= 1
+    if p == ex_start or p == 0:
+        return
+    s = 0
+    while s < p and (tokens[s].norm in _OPENERS or tokens[s].kind == "punct"):
+        s += 1
+    words = [t for t in tokens[s:p] if t.kind != "punct"]
+    if sum(1 for t in words if t.norm not in _OPENERS) < 2:
+        return
+    if any(t.norm in _NOT_A_REMARK for t in words) or any(
+        out[k] not in ("O", NOTE) for k in range(s, p)
+    ):
+        return
+    out[s:p] = [NOTE] * (p - s)

@@ -86,14 +86,19 @@ _NOT_A_COUNT_AFTER = LENGTHS | {"at"}
 
 
 def fix_uncued_sets(tokens: Sequence[Token], out: list[str]) -> None:
-    """ "weighted pull ups 15 kilo 4 RPE 9": with no reps said, a count the tagger called the
-    sets, straight after the load and its unit, is the reps. (Other set words are learned:
+    """ "weighted pull ups 15 kilo 4 RPE 9", "plus 20 kilos for 5": with no reps said, a count
+    the tagger called the sets, straight after the load and its unit or after "for" once the
+    load is said, is the reps. (Other set words are learned:
     "3 in the hole" may mean sets in the owner's data.)"""
     if REPS in out:
         return
     for start, end in label_spans(out).get(SETS, []):
         said_sets = end < len(tokens) and tokens[end].norm in ("sets", "set", "rounds")
         if start >= 2 and unit_of(tokens[start - 1].norm) and out[start - 2] == W and not said_sets:
+            out[start:end] = [REPS] * (end - start)
+            return
+        # "chin ups plus 20 kilos for 5 rpe 9": a count after "for", once the load is said
+        if start >= 1 and tokens[start - 1].norm == "for" and W in out[:start] and not said_sets:
             out[start:end] = [REPS] * (end - start)
             return
 
@@ -158,6 +163,11 @@ def _timed_or_far(tokens: Sequence[Token], k: int) -> bool:
     return unit in TIME_WORDS or unit in MEASURES
 
 
+#: How far apart in size (see `ratio`) a correction and the number just before it may be for
+#: the correction to be of that number ("15s for 12, no 14" corrects the 12, not the 15s).
+_LIKE_SIZED = 2.0
+
+
 def apply_corrections(tokens: Sequence[Token], out: list[str]) -> None:
     """ "eight no wait seven", "6.5 scratch that, 7": the number after a correction takes the
     slot of the number it corrects, which is dropped. The corrected number is the labelled one
@@ -182,6 +192,13 @@ def apply_corrections(tokens: Sequence[Token], out: list[str]) -> None:
             continue
         value = tokens[new].value or 0.0
         old = min(said, key=lambda k: (ratio(tokens[k].value or 0.0, value), c - k))
+        last = said[-1]
+        if (
+            c - last <= 3
+            and out[last] not in ("O", NOTE)
+            and ratio(tokens[last].value or 0.0, value) < _LIKE_SIZED
+        ):
+            old = last  # "12 reps no sorry 14", "rpe 7 actually 8": the number just said
         if out[old] == "O":
             continue  # the tagger already dropped it ("110 for 15 sorry 14 14 reps")
         said = [k for k in said if out[k] != "O"]
@@ -191,3 +208,39 @@ def apply_corrections(tokens: Sequence[Token], out: list[str]) -> None:
             # the tagger missed the correction, kept both values, or gave the new value another
             # slot although it plainly replaces the one just said ("rpe nine, I mean 8.5")
             out[new], out[old] = out[old], "O"
+
+
+#: Words after "N more"/"N fewer" that make it a change of the previous set's reps.
+_MORE_REPS = frozenset({"more", "fewer", "less"})
+#: Words before "N more reps" that make it reps left in reserve ("could have done 2 more").
+_IN_RESERVE = frozenset({"could", "could've", "coulda", "had", "have", "maybe", "probably"})
+
+
+def rep_change(tokens: Sequence[Token]) -> tuple[int, int] | None:
+    """ "one more rep than last time", "two fewer reps": `(index of the number, change)` of a
+    follow-up's reps against the previous set's, or None when none is said."""
+    words = [t.norm for t in tokens]
+    for i, tok in enumerate(tokens):
+        v = tok.value
+        if v is None or v % 1 or not 1 <= v <= 10 or tok.kind == "plural":
+            continue
+        if i + 1 >= len(words) or words[i + 1] not in _MORE_REPS:
+            continue
+        if words[i + 2 : i + 3] not in (["rep"], ["reps"], ["repetitions"]):
+            continue
+        if _IN_RESERVE.intersection(words[max(0, i - 4) : i]) or "tank" in words[i:]:
+            continue  # "could have done 2 more reps": in reserve, not done
+        return i, int(v) if words[i + 1] == "more" else -int(v)
+    return None
+
+
+def fix_rep_changes(tokens: Sequence[Token], out: list[str], context_reps: int | None) -> None:
+    """ "one more rep than last time": with the previous set's reps known, the number and the
+    words of the change are no value of their own (`decode` adds the change)."""
+    found = rep_change(tokens) if context_reps is not None else None
+    if found is None:
+        return
+    i, _ = found
+    for k in range(i, i + 3):
+        if out[k] != NOTE:
+            out[k] = "O"

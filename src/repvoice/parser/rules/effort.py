@@ -79,7 +79,8 @@ def fix_rir_cues(tokens: Sequence[Token], out: list[str]) -> None:
     if not _RIR_TRIGGERS.intersection(words):
         return
     n = len(tokens)
-    for i in range(1, n):
+    # the last one said wins: "2 in the tank, well maybe 1, yeah 1 in the tank"
+    for i in range(n - 1, 0, -1):
         value = tokens[i].value
         if value is None and words[i] in ("to", "too"):
             value = 2.0  # "are I are to"
@@ -89,7 +90,9 @@ def fix_rir_cues(tokens: Sequence[Token], out: list[str]) -> None:
             return
         if value is None or not 0 <= value <= 6 or value % 1:
             continue
-        cued = any(tuple(words[max(0, i - len(c)) : i]) == c for c in _RIR_BEFORE)
+        cued = any(tuple(words[max(0, i - len(c)) : i]) == c for c in _RIR_BEFORE) or (
+            words[i + 1 : i + 4] == ["in", "the", "tank"]  # "left 2 in the tank"
+        )
         more = (
             i + 1 < n
             and words[i + 1] == "more"
@@ -107,7 +110,7 @@ def fix_rir_cues(tokens: Sequence[Token], out: list[str]) -> None:
 
 
 #: Words at least one of which every phrase `fix_rir_cues` reads contains.
-_RIR_TRIGGERS = frozenset({"rir", "reserve", "r", "are", "rear", "more", "couple"})
+_RIR_TRIGGERS = frozenset({"rir", "reserve", "r", "are", "rear", "more", "couple", "tank"})
 
 _FAILED = frozenset({"failed", "missed", "ate", "lost", "couldn't", "didn't"})
 
@@ -116,6 +119,8 @@ def fix_failed_rep(tokens: Sequence[Token], out: list[str]) -> None:
     """ "got 3 and failed the 4th", "couldn't get the tenth": the set went to failure; the
     ordinal names the failed rep, not the reps done."""
     words = [t.norm for t in tokens]
+    if _failed_last(tokens, out):
+        return
     for i, tok in enumerate(tokens):
         if tok.kind != "ordinal" or not _FAILED.intersection(words[max(0, i - 4) : i]):
             continue
@@ -124,6 +129,43 @@ def fix_failed_rep(tokens: Sequence[Token], out: list[str]) -> None:
         if RPE not in out and RIR not in out and FAIL not in out:
             out[i] = FAIL
         return
+
+
+#: Words before a count that make it the reps done ("got 3", "managed 5").
+_DONE = frozenset({"got", "did", "managed", "hit", "made"})
+
+
+def _failed_last(tokens: Sequence[Token], out: list[str]) -> bool:
+    """ "went for 4, got 3, failed the last rep": the set went to failure (RPE 10, RIR 0) and
+    its reps are the count said as done ("got 3"), else the count said. Whether it applied."""
+    words = [t.norm for t in tokens]
+    n = len(words)
+    for i in range(1, n - 1):
+        if words[i] != "the" or words[i + 1] != "last" or words[i - 1] not in _FAILED:
+            continue
+        end = i + 2
+        if end < n and (words[end] in REP_NOUNS or tokens[end].text.lower() == "one"):
+            end += 1
+        if end < n and tokens[end].value is not None:
+            return False  # "failed the last 2": a count of failed reps, not one
+        done = [
+            k
+            for k in range(i - 1)
+            if tokens[k].value is not None and k > 0 and words[k - 1] in _DONE
+        ]
+        for k in range(n):
+            if out[k] in (RPE, RIR, FAIL) or (i - 1 <= k < end and out[k] == NOTE):
+                out[k] = "O"
+        if done:
+            for k in range(n):
+                if out[k] == REPS and k != done[-1]:
+                    out[k] = "O"
+            out[done[-1]] = REPS
+            if out[done[-1] - 1] == NOTE:
+                out[done[-1] - 1] = "O"  # "got" went with its count, out of any note
+        out[i + 1] = FAIL
+        return True
+    return False
 
 
 def fix_trailing_half(tokens: Sequence[Token], out: list[str]) -> None:
@@ -164,12 +206,20 @@ def fix_out_of_ten(tokens: Sequence[Token], out: list[str]) -> None:
             return
         if tokens[ten].value != 10:
             continue
+        if _PAIN.intersection(words[max(0, i - 4) : i]):
+            # "shoulder pain about 2 out of 10": a pain score, kept as a note, never the RPE
+            out[i : ten + 1] = [NOTE] * (ten + 1 - i)
+            return
         for k in range(n):
             if out[k] in (RPE, RIR, FAIL):
                 out[k] = "O"
         out[i + 1 : ten + 1] = ["O"] * (ten - i)
         out[i] = RPE
         return
+
+
+#: Words before a score out of ten that make it a pain score, not the effort.
+_PAIN = frozenset({"pain", "painful", "hurts", "hurt", "hurting", "sore", "soreness", "ache"})
 
 
 def fix_echoed_numbers(tokens: Sequence[Token], out: list[str]) -> None:
@@ -179,7 +229,7 @@ def fix_echoed_numbers(tokens: Sequence[Token], out: list[str]) -> None:
         if end - start != 1 or tokens[start].value is None:
             continue
         before = {t.norm for t in tokens[max(0, start - 3) : start]}
-        after = {t.norm for t in tokens[end : end + 2]}
+        after = {t.norm for t in tokens[end : end + 3]}  # "2 in the tank"
         if before & (RPE_INTRO | RIR_WORDS) or after & (RPE_AFTER | RIR_WORDS):
             continue
         value = tokens[start].value

@@ -54,12 +54,45 @@ def fix_change_verbs(tokens: Sequence[Token], out: list[str], context_weight: fl
     previous load, said after a word that adds or takes off, changes that load."""
     words = [t.norm for t in tokens]
     for i, tok in enumerate(tokens):
-        if tok.value is None or out[i] != W or tok.value >= context_weight / 2:
+        if tok.value is None or out[i] not in (W, REPS) or tok.value >= context_weight / 2:
             continue
-        for phrase, label in [*((p, W_UP) for p in _ADDS), *((p, W_DOWN) for p in _TAKES)]:
+        label = None
+        for phrase, change in [*((p, W_UP) for p in _ADDS), *((p, W_DOWN) for p in _TAKES)]:
             if tuple(words[max(0, i - len(phrase)) : i]) == phrase:
-                out[i] = label
-                return
+                label = change
+                break
+        if (
+            label is None
+            and i > 0
+            and words[i - 1] in _TAKE_VERBS
+            and words[i + 1 : i + 2] == ["off"]
+        ):
+            label = W_DOWN  # "took 20 off": the verb and "off" around the number
+        if label is None:
+            continue
+        if out[i] == REPS:
+            # the tagger called the change the reps: only when the reps are said after it
+            # ("took 20 off for 10", "dropped 20 and did 8")
+            done = next((k for k in range(i + 2, len(tokens)) if _counted(tokens, k)), None)
+            if done is None:
+                continue
+            out[done] = REPS
+        out[i] = label
+        return
+
+
+#: Verbs that, with "off" after the number, take it off the load ("took 20 off").
+_TAKE_VERBS = frozenset({"took", "take", "taking", "pulled", "stripped", "knocked"})
+
+
+def _counted(tokens: Sequence[Token], k: int) -> bool:
+    """Whether `tokens[k]` is a count said after a word that introduces reps ("for 10", "did
+    8")."""
+    return (
+        tokens[k].value is not None
+        and tokens[k - 1].norm in ("for", "did", "got", "x", "times")
+        and (k + 1 >= len(tokens) or unit_of(tokens[k + 1].norm) is None)
+    )
 
 
 def fix_misheard_hundreds(tokens: Sequence[Token], out: list[str], after_exercise: int) -> None:
@@ -215,7 +248,9 @@ def fix_plates_named(tokens: Sequence[Token], out: list[str]) -> None:
     """ "235 for 5, forgot the tens": on a bar, a plural number names plates on it, not the
     load, when a load is said too."""
     loads = [i for i, label in enumerate(out) if label == W]
-    plural = [i for i in loads if tokens[i].kind == "plural"]
+    # "two 45s and a 10 each side": plates counted in a plate phrase are the load itself
+    inside = {k for s, e, _ in find_plate_phrases(tokens) for k in range(s, e)}
+    plural = [i for i in loads if tokens[i].kind == "plural" and i not in inside]
     if plural and len(plural) < len(loads):
         for i in plural:
             out[i] = NOTE if i > 0 and out[i - 1] == NOTE else "O"
@@ -339,3 +374,51 @@ def fix_unloaded_follow_up(tokens: Sequence[Token], out: list[str]) -> None:
                 out[i] = REPS
             else:
                 out[i] = "O"
+
+
+def fix_paused_load(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "thrusters... 95... 15 reps": with the reps said and no load tagged, a number said on
+    its own between pauses is the load (the reps are what the set counts, said with "reps")."""
+    if W in out or W_UP in out or W_DOWN in out or REPS not in out:
+        return
+    n = len(tokens)
+    for i in range(1, n - 1):
+        tok = tokens[i]
+        if tok.value is None or out[i] != "O" or pronoun(tokens, i):
+            continue
+        if tokens[i - 1].kind == "punct" and tokens[i + 1].kind == "punct":
+            out[i] = W
+            return
+
+
+#: Words just before a plate phrase that add it to, or take it off, the previous load.
+_PLATES_ON = frozenset({"add", "added", "adding", "put", "threw", "plus", "up", "another"})
+_PLATES_OFF = frozenset(
+    {"drop", "dropped", "dropping", "took", "take", "taking", "stripped", "pulled", "minus"}
+)
+
+
+def fix_plate_changes(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "add a plate each side", "dropped a plate a side", "added a 10 each side": in a
+    follow-up, plates said after a verb of adding or taking off change the previous load by
+    what they weigh (without a bar; `decode` reads the phrase)."""
+    words = [t.norm for t in tokens]
+    for start, end, _ in find_plate_phrases(tokens):
+        said = words[max(0, start - 3) : start]
+        if _PLATES_OFF.intersection(said):
+            label = W_DOWN
+        elif _PLATES_ON.intersection(said):
+            label = W_UP
+        else:
+            continue
+        if any(
+            tokens[k].value is not None and out[k] in (W, W_UP, W_DOWN)
+            for k in range(len(tokens))
+            if not start <= k < end
+        ):
+            return  # another load is said ("add a plate, 315 for 5"): that one is the load
+        for k in range(max(0, start - 3), start):
+            if out[k] in (W, W_UP, W_DOWN):
+                out[k] = "O"
+        out[start:end] = [label] * (end - start)
+        return

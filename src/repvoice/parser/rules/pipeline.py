@@ -35,13 +35,16 @@ from repvoice.parser.rules.common import (
     SETTINGS_AFTER,
     SIDES,
     TIME_WORDS,
+    fix_leading_remark,
     pronoun,
 )
 from repvoice.parser.rules.counts import (
     apply_corrections,
+    fix_rep_changes,
     fix_set_counts,
     fix_stop_points,
     fix_uncued_sets,
+    rep_change,
     unsaid_reps,
 )
 from repvoice.parser.rules.effort import (
@@ -61,6 +64,8 @@ from repvoice.parser.rules.loads import (
     fix_load_then_reps,
     fix_load_times_reps,
     fix_misheard_hundreds,
+    fix_paused_load,
+    fix_plate_changes,
     fix_plates_named,
     fix_same_weight,
     fix_split_loads,
@@ -91,6 +96,7 @@ def repair(
     *,
     follow_up: bool = False,
     context_weight: float | None = None,
+    context_reps: int | None = None,
 ) -> list[str]:
     """Fix tagger output that breaks rules of gym speech no training set can contradict.
 
@@ -114,6 +120,8 @@ def repair(
     ex_start, ex_end = exercise or (-1, -1)
     for i in range(max(0, ex_start), max(0, ex_end)):
         out[i] = "O"  # the words of the exercise's name ("low to high cable fly") hold no value
+    if ex_start > 0:
+        fix_leading_remark(tokens, out, ex_start)
     for i, tok in enumerate(tokens):
         if tok.kind == "ordinal" and out[i] not in ("O", NOTE):
             out[i] = "O"  # "first bench press", "the 4th": which one, never how many
@@ -263,9 +271,11 @@ def repair(
         fix_cardio_numbers(tokens, out)
     apply_corrections(tokens, out)
     if follow_up:
+        fix_rep_changes(tokens, out, context_reps)
         fix_weight_changes(tokens, out)
         if context_weight:
             fix_change_verbs(tokens, out, context_weight)
+            fix_plate_changes(tokens, out)
     if (kind.barbell or kind.plate_loaded) and exercise is not None:
         fix_misheard_hundreds(tokens, out, exercise[1])
     if kind.barbell or kind.plate_loaded:
@@ -278,6 +288,8 @@ def repair(
         fix_unloaded_follow_up(tokens, out)
     fix_load_each(tokens, out)
     fix_load_then_reps(tokens, out)
+    if not (kind.unloaded or kind.timed or kind.cardio):
+        fix_paused_load(tokens, out)
     fix_two_counts(tokens, out)
     fix_short_of_failure(tokens, out)
     fix_uncued_sets(tokens, out)
@@ -303,11 +315,12 @@ def repair(
             elif kind.cardio and i + 1 < len(tokens) and tokens[i + 1].norm in ("k", "km"):
                 out[i] = out[i + 1] = NOTE  # "ran a 5k": a distance, kept as a note
     fix_durations(tokens, out, kind)
+    said_change = follow_up and context_reps is not None and rep_change(tokens) is not None
     if kind.counted_in_time:
         fix_bare_times(tokens, out)
     if kind.cardio:
         fix_split_times(tokens, out)
-    if REPS not in out and DUR not in out and not kind.timed:
+    if REPS not in out and DUR not in out and not kind.timed and not said_change:
         i = unsaid_reps(tokens, out, ex_start, ex_end)
         if i is not None:
             out[i] = REPS
