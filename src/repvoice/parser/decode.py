@@ -33,6 +33,7 @@ from repvoice.parser.readings import span_seconds, span_value, tempo_of
 from repvoice.parser.rules.common import label_spans, load_cue, unit_near
 from repvoice.parser.rules.loads import slang_hundreds
 from repvoice.parser.rules.pipeline import repair
+from repvoice.parser.rules.shorthand import Shorthand, ShorthandOrder
 from repvoice.parser.rules.times import bare_minutes
 from repvoice.parser.tokens import Token
 from repvoice.schema import Context, WorkoutSet
@@ -68,6 +69,7 @@ class Decoded:
     repeated: int = 0  # slots said more than once (corrections)
     unexplained_numbers: int = 0  # numbers the tagger left unlabelled
     repaired: int = 0  # tagger labels the rules in `repair` changed
+    shorthand: int = 0  # value labels typed shorthand set ("405x5x3", "8, 8, 8")
     labels: list[str] = field(default_factory=list)  # the labels decoded, after repair
 
 
@@ -105,9 +107,12 @@ def decode(
     policy: FollowUpPolicy,
     kind: ExerciseKind = ExerciseKind(),
     exercise: tuple[int, int] | None = None,
+    shorthand: ShorthandOrder = ShorthandOrder(),
 ) -> Decoded:
     """Fields from tagged tokens. `follow_up` is true when the exercise comes from the context
-    (none named, or the context's own), so unsaid values may be taken from the previous set."""
+    (none named, or the context's own), so unsaid values may be taken from the previous set.
+    `shorthand` says how typed `W x R x S` and `S x R` read."""
+    typed = Shorthand()
     fixed = repair(
         tokens,
         labels,
@@ -115,9 +120,12 @@ def decode(
         exercise,
         follow_up=follow_up,
         context_weight=context.weight if context is not None else None,
+        shorthand=shorthand,
+        typed=typed,
+        text=text,
     )
     spans = label_spans(fixed)
-    out = Decoded(labels=fixed)
+    out = Decoded(labels=fixed, shorthand=typed.labels)
     out.repaired = sum(1 for a, b in zip(labels, fixed, strict=True) if a != b)
     labels = fixed
     out.repeated = sum(1 for k, v in spans.items() if len(v) > 1 and k != NOTE)
@@ -151,7 +159,7 @@ def decode(
             and unit_near(tokens, start, end) != "kg"
         ):
             value *= 100  # "bench two and a quarter": 225, gym slang; nobody benches 2.25
-        if kind.plate_loaded and slot == W:
+        if (kind.plate_loaded or kind.machine) and slot == W:
             plates = plate_load(tokens, start, end)
             if plates is not None and plates > BAR_LBS:
                 value = plates - BAR_LBS  # plates on a sled, no bar
@@ -194,6 +202,8 @@ def decode(
         reps = context.reps
     f["reps"] = _whole(reps)
     f["sets"] = _whole(last_value(SETS))
+    if f["sets"] is None and typed.sets is not None:
+        f["sets"] = typed.sets  # "8, 8, 8": three sets, a number no token says
 
     rpe = last_value(RPE)
     rir = _whole(last_value(RIR))
@@ -234,8 +244,12 @@ def decode(
     if TEMPO in spans:
         start, end = spans[TEMPO][-1]
         f["tempo"] = tempo_of(tokens[start:end])
-    if NOTE in spans:
-        pieces = [text[tokens[s].start : tokens[e - 1].end] for s, e in spans[NOTE]]
+    if NOTE in spans or typed.notes:
+        placed = [
+            (tokens[s].start, text[tokens[s].start : tokens[e - 1].end])
+            for s, e in spans.get(NOTE, [])
+        ]
+        pieces = [p for _, p in sorted(placed + typed.notes)]
         f["notes"] = ", ".join(p.strip(" ,.") for p in pieces if p.strip(" ,.")) or None
     out.fields = {k: v for k, v in f.items() if v is not None and _fits_schema(k, v)}
     return out

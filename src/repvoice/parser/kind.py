@@ -30,6 +30,7 @@ class ExerciseKind:
     cardio: bool = False  # never a load: "5k" is a distance
     plate_loaded: bool = False  # a plate-loaded machine: "four plates" is 4 x 2 x 45, no bar
     counted_in_time: bool = False  # a hold, or cardio by the clock: "plank 60" is 60 seconds
+    machine: bool = False  # a machine: plates said on one are plates on a loaded machine
 
     @classmethod
     def of(cls, exercise: Exercise | None) -> ExerciseKind:
@@ -45,6 +46,7 @@ class ExerciseKind:
                 exercise.equipment == "machine" and any(w in exercise.name for w in _PLATE_LOADED)
             )
             or "Sled" in exercise.name,
+            machine=exercise.equipment == "machine",
             counted_in_time=exercise.timed
             and (
                 any(w in exercise.name for w in _BY_THE_CLOCK)

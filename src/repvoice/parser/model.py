@@ -34,6 +34,7 @@ from repvoice.parser.integrity import (
 from repvoice.parser.kind import ExerciseKind
 from repvoice.parser.numbers import spoken_numbers
 from repvoice.parser.resolver import ExerciseResolver, Match
+from repvoice.parser.rules.shorthand import ShorthandOrder
 from repvoice.parser.tagger import Tagger
 from repvoice.parser.tokens import PUNCT, Token
 from repvoice.schema import (
@@ -222,6 +223,7 @@ class Parser:
             policy=self.policy,
             kind=ExerciseKind.of(self._entry(match, exercise[0])),
             exercise=span,
+            shorthand=ShorthandOrder.from_dict(self.meta.get("shorthand")),
         )
         return Analysis(tokens, match, labels, marginals, seq_p, decoded, exercise, from_context)
 
