@@ -99,7 +99,7 @@ class ShorthandOrder:
 class Shorthand:
     """What `fix_shorthand` found: labels it set, and values no single token says."""
 
-    labels: int = 0  # value labels set by these rules
+    labels: int = 0  # value labels (not notes) these rules set
     sets: int | None = None  # "8, 8, 8" is 3 sets
     notes: list[tuple[int, str]] = field(default_factory=list)  # (char offset, text)
 
@@ -127,20 +127,37 @@ def fix_shorthand(
     text: str | None = None,
 ) -> Shorthand:
     """Relabel typed shorthand in `out` in place; see the module docstring."""
-    before = list(out)
     found = Shorthand()
     ex_start, ex_end = exercise or (-1, -1)
     free = [not ex_start <= i < ex_end for i in range(len(tokens))]
-    _measures(tokens, out, free, kind)
-    _paired_seconds(tokens, out, free, kind)
-    _at_signs(tokens, out, free)
-    _ranges(tokens, out, free, found, text)
-    _rep_lists(tokens, out, free, found, text)
-    _chains(tokens, out, free, kind, order, follow_up)
-    _bare_counts(tokens, out, free, kind)
-    _typed_plates(tokens, out, kind)
-    found.labels = sum(1 for a, b in zip(before, out, strict=True) if a != b and b != "O")
+    labels = _Written(out)
+    _measures(tokens, labels, free, kind)
+    _paired_seconds(tokens, labels, free, kind)
+    _at_signs(tokens, labels, free)
+    _ranges(tokens, labels, free, found, text)
+    _rep_lists(tokens, labels, free, found, text)
+    _chains(tokens, labels, free, kind, order, follow_up)
+    _bare_counts(tokens, labels, free, kind)
+    _typed_plates(tokens, labels, kind)
+    out[:] = labels
+    found.labels = sum(1 for i in labels.written if labels[i] not in ("O", NOTE))
     return found
+
+
+class _Written(list[str]):
+    """Labels that remember which places were set, so the rules' own labels can be counted
+    (a label the tagger had already is still one the shorthand read)."""
+
+    def __init__(self, labels: Iterable[str]) -> None:
+        super().__init__(labels)
+        self.written: set[int] = set()
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        if isinstance(key, slice):
+            self.written.update(range(*key.indices(len(self))))
+        else:
+            self.written.add(key % len(self))
 
 
 def _number(tokens: Sequence[Token], free: list[bool], i: int) -> bool:
@@ -466,9 +483,10 @@ def _typed_plates(tokens: Sequence[Token], out: list[str], kind: ExerciseKind) -
 
 def learn_shorthand(
     texts_and_golds: Iterable[tuple[str, dict[str, Any]]],
-) -> tuple[ShorthandOrder | None, dict[str, int]]:
-    """The majority order of `W x R x S` and `S x R` chains in training examples (None when
-    none has one), and the votes: how each ordering was labelled."""
+) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None, dict[str, int]]:
+    """How training examples label typed chains: the majority order of three numbers (the
+    load's place included) and of two with no load, each None when no example has one, and
+    the votes ("loaded:weight,reps,sets": count)."""
     from repvoice.parser.numbers import spoken_numbers
 
     votes: dict[str, int] = {}
@@ -478,27 +496,21 @@ def learn_shorthand(
         plates = {s: e for s, e, _ in find_plate_phrases(tokens)}
         i, n = 0, len(tokens)
         while i < n:
-            if not _number(tokens, free, i) or tokens[i].kind == "clock":
+            if not _typed_number(tokens, free, i):
                 i += 1
                 continue
             items = [_item(tokens, free, i, plates)]
             k = items[-1].end
-            while k + 1 < n and tokens[k].norm in _SEPARATORS and _number(tokens, free, k + 1):
+            while (
+                k + 1 < n and tokens[k].norm in _SEPARATORS and _typed_number(tokens, free, k + 1)
+            ):
                 items.append(_item(tokens, free, k + 1, plates))
                 k = items[-1].end
             key = _vote(items, gold)
             if key is not None:
                 votes[key] = votes.get(key, 0) + 1
             i = max(k, i + 1)
-    loaded = _winner(votes, "loaded:")
-    unloaded = _winner(votes, "unloaded:")
-    if loaded is None and unloaded is None:
-        return None, votes
-    default = ShorthandOrder()
-    return ShorthandOrder(
-        tuple(loaded) if loaded else default.loaded,  # type: ignore[arg-type]
-        tuple(unloaded) if unloaded else default.unloaded,  # type: ignore[arg-type]
-    ), votes
+    return _winner(votes, "loaded:"), _winner(votes, "unloaded:"), votes
 
 
 def _vote(items: list[_Item], gold: dict[str, Any]) -> str | None:
@@ -531,9 +543,9 @@ def _vote(items: list[_Item], gold: dict[str, Any]) -> str | None:
     return None
 
 
-def _winner(votes: dict[str, int], prefix: str) -> list[str] | None:
+def _winner(votes: dict[str, int], prefix: str) -> tuple[str, ...] | None:
     mine = {k: v for k, v in votes.items() if k.startswith(prefix)}
     if not mine:
         return None
-    best = max(sorted(mine), key=lambda k: mine[k])
-    return best[len(prefix) :].split(",")
+    best = max(sorted(mine), key=lambda k: mine[k])  # ties: the first in sorted order
+    return tuple(best[len(prefix) :].split(","))
