@@ -15,9 +15,7 @@ ways of saying it. Shares (per utterance, train and test alike; see also `genera
   ("10 each side"), kettlebell pairs, bare reps on bodyweight moves ("pull ups 12"),
   qualifiers after the name ("pull ups kipping"), set indices ("set three", "last set"),
   drop sets after the logged set, machine settings ("level 8", "zone 2"), spoken splits
-  ("one forty two"), run-ons without commas;
-- 8 % of strength sets and holds typed as a log line instead (`typed`: "405x5x3",
-  "3x8 @ 185", "/log plank 3x45s"), with no speech-to-text noise.
+  ("one forty two"), run-ons without commas.
 """
 
 from __future__ import annotations
@@ -46,7 +44,6 @@ from repvoice.data.synth.spoken import (
     say_split,
     say_weight,
 )
-from repvoice.data.synth.typed import typed_set, typed_timed
 
 #: Bodyweight movements people also do with added load.
 WEIGHTED_BODYWEIGHT = frozenset(
@@ -301,10 +298,6 @@ RPES = (6, 6.5, 7, 7, 7.5, 8, 8, 8, 8.5, 9, 9, 9, 9.5, 10)
 RIRS = (0, 1, 1, 2, 2, 2, 3, 3, 4, 5)
 
 
-#: The share of sets typed as a log line ("405x5x3", "plank 3x45s") rather than spoken.
-TYPED_SHARE = 0.08
-
-
 def _chance(rng: random.Random, p: float) -> bool:
     return rng.random() < p
 
@@ -376,10 +369,6 @@ class Scenarios:
         return sample
 
     def _for_exercise(self, exercise: Exercise, rng: random.Random, style: Style) -> Sample:
-        if _chance(rng, TYPED_SHARE) and exercise.category not in ("cardio", "carry"):
-            alias, ambiguous = self.alias_for(exercise, rng)
-            s = Sample("timed" if exercise.timed else "set", exercise, alias, ambiguous)
-            return (typed_timed if exercise.timed else typed_set)(s, alias, rng)
         if exercise.category == "cardio" and exercise.timed:
             return self._cardio(exercise, rng, style)
         if exercise.timed:
