@@ -292,8 +292,8 @@ def _item(tokens: Sequence[Token], free: list[bool], i: int, plates: dict[int, i
         loaded = True
     else:
         k = end + 1 if end < n and tokens[end].norm == "-" and _glued(tokens, end) else end
-        if k < n and tokens[k].norm in _DISTANCES:
-            end = k + 1  # "20 m x 4", "100m x 6": the distance is one item
+        if k < n and (tokens[k].norm in _DISTANCES or tokens[k].norm in _TIMES):
+            end = k + 1  # "20 m x 4", "30 sec x 3": the distance or time is one item
     return _Item(i, end, tok.value or 0.0, loaded, change)
 
 
@@ -319,9 +319,13 @@ def _chains(
             items.append(_item(tokens, free, k + 1, plates))
             k = items[-1].end
         if len(items) == 1:
+            said = tokens[i - 2].norm if i >= 2 else ""
             if (
                 i > 0
                 and tokens[i - 1].norm in _SEPARATORS
+                and said not in _TIMES
+                and said not in _DISTANCES
+                and unit_of(said) is None
                 and out[i] not in (DUR, NOTE, REST)
                 and all(tokens[j].value is None or out[j] != REPS for j in range(i))
             ):
