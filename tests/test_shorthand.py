@@ -256,6 +256,17 @@ def test_stamps(text: str, kept: list[str]) -> None:
     assert [t.norm for t in skip_stamps(tokenize(text))] == kept
 
 
+def test_a_unit_glued_to_the_x_is_its_own_word() -> None:
+    assert [t.norm for t in spoken_numbers("120kgx4x2")] == ["120", "kg", "x", "4", "x", "2"]
+    assert [t.norm for t in spoken_numbers("3plx6")] == ["3", "pl", "x", "6"]
+    assert [t.norm for t in spoken_numbers("boxx5")] == ["boxx", "5"]
+
+
+def test_glued_units_read_as_a_chain(parser: Parser) -> None:
+    got = fields(parser, "squat 120kgx4x2")
+    assert (got["weight"], got["weight_unit"], got["reps"], got["sets"]) == (120, "kg", 4, 2)
+
+
 def test_typed_thousands_are_one_number() -> None:
     assert [(t.norm, t.value) for t in spoken_numbers("12,500 steps")] == [
         ("12500", 12500.0),
