@@ -101,6 +101,16 @@ def test_stamps_and_commands_hold_no_value(parser: Parser) -> None:
     assert (got["weight"], got["reps"], got["sets"]) == (300, 3, 3)
 
 
+def test_bw_names_the_bodyweight_variant(parser: Parser) -> None:
+    result = parser.parse("squats 4x15 bw")
+    assert (result.exercise_name, result.sets, result.reps, result.weight) == (
+        "Air Squat",
+        4,
+        15,
+        None,
+    )
+
+
 def test_a_count_before_a_bodyweight_exercise_is_the_reps(parser: Parser) -> None:
     got = fields(parser, "14 burpees")
     assert got.get("reps") == 14 and "sets" not in got
