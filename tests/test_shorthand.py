@@ -40,6 +40,8 @@ def fields(parser: Parser, text: str, context: dict[str, Any] | None = None) -> 
         ("db press 55s x 9", {"weight": 55, "reps": 9}),
         ("lat pulldown 140 x 11", {"weight": 140, "reps": 11}),
         ("incline press 155 x 9 @ 7.5", {"weight": 155, "reps": 9, "rpe": 7.5}),
+        ("wall balls 14 x 25", {"weight": 14, "reps": 25}),
+        ("cable woodchop 35 x 12 each side", {"weight": 35, "reps": 12}),
     ],
 )
 def test_chains_and_at_signs(parser: Parser, text: str, expected: dict[str, Any]) -> None:

@@ -46,6 +46,7 @@ _LEVELS = frozenset({"lvl", "lv", "level", "zone", "speed", "incline"})
 _TIMES = TIME_WORDS
 _LOAD_CUES = frozenset({"w", "with", "plus", "+"})
 _SEPARATORS = frozenset({"x", "*"})
+_PLATE_WORDS = frozenset({"pl", "plate", "plates", "wheel", "wheels"})
 #: Words after "70s" that make it a pair of dumbbells or kettlebells.
 _PAIR_WORDS = frozenset(
     {"db", "dbs", "dumbbell", "dumbbells", "kb", "kbs", "kettlebell", "kettlebells"}
@@ -307,7 +308,18 @@ def _chains(
 ) -> None:
     """Numbers joined by "x": `W x R x S`, `S x R`, `W x R`."""
     n = len(tokens)
-    plates = {s: e for s, e, _ in find_plate_phrases(tokens) if _number(tokens, free, s)}
+    plates = {
+        s: e
+        for s, e, _ in find_plate_phrases(tokens)
+        if _number(tokens, free, s)
+        # "10 each side" on a cable is reps per side; on a bar, 10 lb plates
+        and (
+            kind.barbell
+            or kind.plate_loaded
+            or kind.machine
+            or any(tokens[j].norm in _PLATE_WORDS for j in range(s, e))
+        )
+    }
     i = 0
     while i < n:
         if not _typed_number(tokens, free, i):
@@ -395,7 +407,7 @@ def _read_chain(
         label in (W, W_UP, W_DOWN) and j not in inside and (tokens[j].value or 0) > 10
         for j, label in enumerate(out)
     )
-    if load_elsewhere or a.value <= _MAX_SETS or a.value < b.value:
+    if load_elsewhere or a.value <= _MAX_SETS:
         first, second = order.unloaded
         put(a, _LABEL[first])
         put(b, _LABEL[second])
