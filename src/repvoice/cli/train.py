@@ -88,6 +88,15 @@ def train_command(
             "it, and the model records it.",
         ),
     ] = RISK_BUDGET,
+    shorthand: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--shorthand",
+            help="How typed chains read: weight,reps,sets (any order) for '405x5x3', "
+            "sets,reps for '3x8'. Default: as the file's examples label them, else "
+            "weight,reps,sets and sets,reps. May be given twice.",
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Train the local parser and save it as a model directory.
@@ -114,6 +123,13 @@ def train_command(
     """
     file = file_or_default(file)
     _check_output(output)
+    if shorthand:
+        from repvoice.parser.rules.shorthand import ShorthandOrder
+
+        try:
+            ShorthandOrder.parse(shorthand)  # a bad order fails before any training
+        except ValueError as exc:
+            fail(str(exc))
     catalog = _load_catalog(catalog_file) if catalog_file is not None else None
 
     from repvoice.parser.model import ModelError
@@ -128,6 +144,7 @@ def train_command(
                 progress=progress,
                 max_skipped=None if allow_skipped else max_skipped,
                 risk_budget=risk,
+                shorthand=shorthand or (),
             )
         except TooManySkipped as exc:
             _refuse(exc, json_out)

@@ -34,6 +34,7 @@ from repvoice.parser.rules.common import label_spans, load_cue, unit_near
 from repvoice.parser.rules.counts import rep_change
 from repvoice.parser.rules.loads import slang_hundreds
 from repvoice.parser.rules.pipeline import repair
+from repvoice.parser.rules.shorthand import Shorthand, ShorthandOrder
 from repvoice.parser.rules.times import bare_minutes
 from repvoice.parser.tokens import Token
 from repvoice.schema import Context, WorkoutSet
@@ -69,6 +70,7 @@ class Decoded:
     repeated: int = 0  # slots said more than once (corrections)
     unexplained_numbers: int = 0  # numbers the tagger left unlabelled
     repaired: int = 0  # tagger labels the rules in `repair` changed
+    shorthand: int = 0  # value labels typed shorthand set ("405x5x3", "8, 8, 8")
     labels: list[str] = field(default_factory=list)  # the labels decoded, after repair
 
 
@@ -106,9 +108,12 @@ def decode(
     policy: FollowUpPolicy,
     kind: ExerciseKind = ExerciseKind(),
     exercise: tuple[int, int] | None = None,
+    shorthand: ShorthandOrder = ShorthandOrder(),
 ) -> Decoded:
     """Fields from tagged tokens. `follow_up` is true when the exercise comes from the context
-    (none named, or the context's own), so unsaid values may be taken from the previous set."""
+    (none named, or the context's own), so unsaid values may be taken from the previous set.
+    `shorthand` says how typed `W x R x S` and `S x R` read."""
+    typed = Shorthand()
     fixed = repair(
         tokens,
         labels,
@@ -117,9 +122,12 @@ def decode(
         follow_up=follow_up,
         context_weight=context.weight if context is not None else None,
         context_reps=context.reps if context is not None else None,
+        shorthand=shorthand,
+        typed=typed,
+        text=text,
     )
     spans = label_spans(fixed)
-    out = Decoded(labels=fixed)
+    out = Decoded(labels=fixed, shorthand=typed.labels)
     out.repaired = sum(1 for a, b in zip(labels, fixed, strict=True) if a != b)
     labels = fixed
     out.repeated = sum(1 for k, v in spans.items() if len(v) > 1 and k != NOTE)
@@ -157,7 +165,7 @@ def decode(
             plates = plate_load(tokens, start, end)
             if plates is not None and plates > BAR_LBS:
                 value = plates - BAR_LBS  # "add a plate each side": what the plates weigh
-        if kind.plate_loaded and slot == W:
+        if (kind.plate_loaded or kind.machine) and slot == W:
             plates = plate_load(tokens, start, end)
             if plates is not None and plates > BAR_LBS:
                 value = plates - BAR_LBS  # plates on a sled, no bar
@@ -203,6 +211,8 @@ def decode(
         reps = context.reps
     f["reps"] = _whole(reps)
     f["sets"] = _whole(last_value(SETS))
+    if f["sets"] is None and typed.sets is not None:
+        f["sets"] = typed.sets  # "8, 8, 8": three sets, a number no token says
 
     rpe = last_value(RPE)
     rir = _whole(last_value(RIR))
@@ -243,8 +253,12 @@ def decode(
     if TEMPO in spans:
         start, end = spans[TEMPO][-1]
         f["tempo"] = tempo_of(tokens[start:end])
-    if NOTE in spans:
-        pieces = [text[tokens[s].start : tokens[e - 1].end] for s, e in spans[NOTE]]
+    if NOTE in spans or typed.notes:
+        placed = [
+            (tokens[s].start, text[tokens[s].start : tokens[e - 1].end])
+            for s, e in spans.get(NOTE, [])
+        ]
+        pieces = [p for _, p in sorted(placed + typed.notes)]
         f["notes"] = ", ".join(p.strip(" ,.") for p in pieces if p.strip(" ,.")) or None
     out.fields = {k: v for k, v in f.items() if v is not None and _fits_schema(k, v)}
     return out

@@ -34,6 +34,7 @@ class ExerciseKind:
     cardio: bool = False  # never a load: "5k" is a distance
     plate_loaded: bool = False  # a plate-loaded machine: "four plates" is 4 x 2 x 45, no bar
     counted_in_time: bool = False  # a hold, or cardio by the clock: "plank 60" is 60 seconds
+    machine: bool = False  # a machine: plates said on one are plates on a loaded machine
 
     @classmethod
     def of(cls, exercise: Exercise | None) -> ExerciseKind:
@@ -46,6 +47,7 @@ class ExerciseKind:
             # a sled is pushed a distance but loaded like a lift
             cardio=exercise.category == "cardio" and "Sled" not in exercise.name,
             plate_loaded=_plate_loaded(exercise),
+            machine=exercise.equipment == "machine",
             counted_in_time=exercise.timed
             and (
                 any(w in exercise.name for w in _BY_THE_CLOCK)

@@ -36,6 +36,7 @@ from repvoice.parser.kind import ExerciseKind
 from repvoice.parser.numbers import spoken_numbers
 from repvoice.parser.resolver import ExerciseResolver, Match
 from repvoice.parser.rules.common import CORRECTIONS, MEASURES, SETTINGS_AFTER, TIME_WORDS
+from repvoice.parser.rules.shorthand import ShorthandOrder
 from repvoice.parser.tagger import Tagger
 from repvoice.parser.tokens import PUNCT, Token
 from repvoice.schema import (
@@ -78,6 +79,7 @@ CONFIDENCE_FEATURES: tuple[str, ...] = (
     "value_margin",
     "measure_near_value",
     "shorthand",
+    "shorthand_labels",
     "leftover_name_words",
     "correction_cue",
 )
@@ -237,6 +239,7 @@ class Parser:
             policy=self.policy,
             kind=ExerciseKind.of(self._entry(match, exercise[0])),
             exercise=span,
+            shorthand=ShorthandOrder.from_dict(self.meta.get("shorthand")),
         )
         return Analysis(
             tokens, match, labels, marginals, seq_p, decoded, exercise, from_context, margin
@@ -303,6 +306,7 @@ class Parser:
             a.value_margin,
             float(_measure_near_value(a.tokens, a.decoded.labels)),
             float(_shorthand(a.tokens)),
+            float(a.decoded.shorthand),
             float(self.resolver.leftover_words(a.tokens, m)),
             float(sum(1 for t in a.tokens if t.norm in CORRECTIONS)),
         ]  # fmt: skip

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from repvoice.parser.stamps import skip_stamps
 from repvoice.parser.tokens import CLOCK, DECIMAL, DIGITS, PUNCT, WORD, Token, tokenize
 
 __all__ = [
@@ -132,8 +133,9 @@ _UNIT, _TEEN, _TENS_ONLY, _COMPOUND, _PLURAL, _ORDINAL = range(6)
 
 
 def spoken_numbers(text: str) -> list[Token]:
-    """Tokenise `text` and merge spoken numbers: `normalise(tokenize(text), text)`."""
-    return normalise(tokenize(text), text)
+    """Tokenise `text`, drop a typed line's leading command, date or time (`skip_stamps`) and
+    merge spoken numbers."""
+    return normalise(skip_stamps(tokenize(text)), text)
 
 
 def normalise(tokens: Sequence[Token], source: str | None = None) -> list[Token]:

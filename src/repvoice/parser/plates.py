@@ -4,7 +4,7 @@ Works on tokens from `repvoice.parser.numbers.spoken_numbers`. All loads are pou
 bar with 45 lb plates, counted per side:
 
 - "[a|one|N] plate(s) [a side|per side|each side]" = 45 + 2 * N * 45 ("two plates" = 225);
-  "wheels" are plates too ("three wheels" = 315);
+  "wheels" are plates too ("three wheels" = 315), and so is typed "pl" ("2pl");
   a bare "plate" is one plate (135); "to"/"too" ("for") before "plates" is a misheard "two"
   ("four");
 - "... and a quarter|dime|nickel|<plate>" adds that plate per side ("a plate and a quarter" =
@@ -61,10 +61,13 @@ _BAR_NAME_AFTER = frozenset(
 )  # fmt: skip
 _SETS = frozenset({"set", "sets", "round", "rounds"})
 #: Words for a 45 lb plate ("three wheels" = 315).
-_PLATE_NOUNS = {"plate": "plate", "plates": "plates", "wheel": "plate", "wheels": "plates"}
+#: "pl" is typed shorthand ("2pl", "4 pl"), only ever after a count.
+_PLATE_NOUNS = {
+    "plate": "plate", "plates": "plates", "wheel": "plate", "wheels": "plates", "pl": "plates",
+}  # fmt: skip
 _UNIT_WORDS = frozenset({"lb", "lbs", "pound", "pounds"})
 #: Words at least one of which every plate phrase contains.
-_TRIGGERS = frozenset({"plate", "plates", "wheel", "wheels", "bar", "side", "sides", "aside"})
+_TRIGGERS = frozenset({"plate", "plates", "wheel", "wheels", "pl", "bar", "side", "sides", "aside"})
 _ANY_UNIT = _UNIT_WORDS | {"kg", "kgs", "kilo", "kilos", "kilogram", "kilograms"}
 
 

@@ -143,6 +143,7 @@ _EQUIPMENT: dict[str, str] = {
     "band": "band",
     "banded": "band",
     "bodyweight": "bodyweight",
+    "bw": "bodyweight",  # typed: "lunges 2x20 bw"
 }
 
 

@@ -1,9 +1,10 @@
 """Tokenisation of speech-to-text transcripts, with character spans into the original text.
 
 Words, digit runs and punctuation become separate tokens, so glued forms split apart:
-"225lbs" -> 225, lbs; "4x8" -> 4, x, 8; "@8" -> @, 8; "two-twenty-five" -> two, -, twenty, -,
-five. Decimals ("62.5") and clock times ("1:30") stay whole. Glued-ness survives in the spans
-(`a.end == b.start`), which is how the number normaliser tells "80s" from "80 s".
+"225lbs" -> 225, lbs; "4x8" -> 4, x, 8; "100kgx5" -> 100, kg, x, 5; "@8" -> @, 8;
+"two-twenty-five" -> two, -, twenty, -, five. Decimals ("62.5"), clock times ("1:30") and typed
+thousands ("1,000", "12,500") stay whole. Glued-ness survives in the spans (`a.end ==
+b.start`), which is how the number normaliser tells "80s" from "80 s".
 """
 
 from __future__ import annotations
@@ -25,7 +26,12 @@ DASHES = frozenset("-‐‑‒–—")
 
 _TOKEN_RE = re.compile(
     r"(?P<clock>[0-9]{1,2}:[0-5][0-9])(?![0-9])"
+    # "1,000" and "12,500" are one number; "10,10,10" and "135,135" are lists (a first group of
+    # three digits is a list far more often than a count of 100,000 or more)
+    r"|(?P<thousands>[0-9]{1,2}(?:,[0-9]{3})+)(?![0-9])"
     r"|(?P<num>[0-9]+(?:\.[0-9]+)?)"
+    # a unit typed between a number and "x" ("100kgx5", "2plx8") is a word of its own
+    r"|(?<=[0-9])(?P<unit>kgs?|lbs?|pl|s)(?=[x×][0-9])"
     # Letters only (no digits or underscore), with inner apostrophes ("didn't"); a lone "'s"
     # glued to digits ("45's") is its own word so the normaliser can read a plural.
     r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*|['’]s\b)"
@@ -72,12 +78,15 @@ def tokenize(text: str) -> list[Token]:
         s, e = m.span()
         raw = text[s:e]
         norm = m.group() if same else raw.lower()
-        if kind == "word":
+        if kind in ("word", "unit"):
             if "’" in norm:
                 norm = norm.replace("’", "'")
             append(Token(raw, norm, s, e, WORD))
         elif kind == "num":
             append(Token(raw, norm, s, e, DECIMAL if "." in norm else DIGITS, float(norm)))
+        elif kind == "thousands":
+            norm = norm.replace(",", "")
+            append(Token(raw, norm, s, e, DIGITS, float(norm)))
         elif kind == "punct":
             if norm in DASHES:
                 norm = "-"

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,7 @@ from repvoice.parser.integrity import read_meta
 from repvoice.parser.model import CONFIDENCE_FEATURES, NO_EXERCISE_CONFIDENCE, Parser
 from repvoice.parser.numbers import spoken_numbers
 from repvoice.parser.resolver import ExerciseResolver, TrainingExample
+from repvoice.parser.rules.shorthand import ShorthandOrder, learn_shorthand
 from repvoice.parser.tagger import Tagger, train_crf
 from repvoice.parser.tokens import PUNCT
 from repvoice.schema import (
@@ -253,6 +254,22 @@ def learn_policy(examples: Iterable[Example], resolver: ExerciseResolver) -> Fol
     )
 
 
+def shorthand_order(examples: Iterable[Example], specs: Sequence[str] = ()) -> dict[str, Any]:
+    """`meta["shorthand"]`: each typed-chain order as `specs` give it (`ShorthandOrder.parse`),
+    else as the examples label it (`learn_shorthand`), else the default; with where each came
+    from and the examples' votes."""
+    loaded, unloaded, votes = learn_shorthand((ex.text, ex.gold) for ex in examples)
+    default = ShorthandOrder()
+    learned = ShorthandOrder(loaded or default.loaded, unloaded or default.unloaded)  # type: ignore[arg-type]
+    order = ShorthandOrder.parse(specs, learned)
+    flagged = {"loaded" if "weight" in spec.lower() else "unloaded" for spec in specs}
+    source = {
+        part: "flag" if part in flagged else "training" if found else "default"
+        for part, found in (("loaded", loaded), ("unloaded", unloaded))
+    }
+    return {**order.to_dict(), "source": source, "votes": votes}
+
+
 def _fold_of(text: str, folds: int) -> int:
     return int.from_bytes(hashlib.blake2b(group_key(text), digest_size=4).digest()) % folds
 
@@ -318,11 +335,16 @@ def train(
     crf_params: dict[str, Any] | None = None,
     max_skipped: float | None = MAX_SKIPPED_SHARE,
     risk_budget: float = RISK_BUDGET,
+    shorthand: Sequence[str] = (),
 ) -> tuple[Parser, TrainReport]:
     """Train a parser from chat JSONL; returns it with its report (save it with `.save`).
 
     `risk_budget` is the silent-error budget the confidence threshold is chosen for on the
     held-out folds (recorded in the model as `meta["threshold"]`, beside the report).
+    Typed `W x R x S` and `S x R` chains read in the order the training examples label them
+    (`learn_shorthand`), else weight, reps, sets and sets, reps; `shorthand` ("weight,reps,sets",
+    "sets,reps") overrides either. The order is kept in the model's `meta["shorthand"]`.
+
     Raises `TooManySkipped` when more than `max_skipped` (a share; None: no limit) of the
     records cannot be used, and `ValueError` when nothing can be trained on.
     """
@@ -350,7 +372,8 @@ def train(
             f"{path}: none of the {len(examples):,} examples has its answer's values in its "
             "text, so there is nothing to train the slot tagger on"
         )
-    held = _cross_validate(examples, catalog, folds, crf_params, step)
+    order = shorthand_order(examples, shorthand)
+    held = _cross_validate(examples, catalog, folds, crf_params, step, order)
     if isinstance(held, str):
         report.cross_validation_skipped = held
         calibrator = None
@@ -382,6 +405,7 @@ def train(
         "source": path.name,
         "source_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
         "report": report.to_dict(),
+        "shorthand": order,
     }
     step("done", folds + 1, folds + 1)
     return parser, report
@@ -437,6 +461,7 @@ def _cross_validate(
     folds: int,
     crf_params: dict[str, Any] | None,
     step: Progress,
+    shorthand: dict[str, Any] | None = None,
 ) -> _HeldOut | str:
     """Held-out results of k-fold cross-validation, or why the data cannot be split so."""
     fold_of = [_fold_of(ex.text, folds) for ex in examples]
@@ -465,6 +490,7 @@ def _cross_validate(
             catalog,
             policy=learn_policy(train_part, resolver),
             vocab=_vocab(train_part),
+            meta={"shorthand": shorthand} if shorthand else None,
         )
         for ex in held_out:
             analysis = parser.analyse(ex.text, ex.context)
@@ -507,5 +533,6 @@ __all__ = [
     "learn_policy",
     "load_report",
     "read_examples",
+    "shorthand_order",
     "train",
 ]

@@ -77,6 +77,7 @@ from repvoice.parser.rules.loads import (
     fix_weight_changes,
     slang_hundreds,
 )
+from repvoice.parser.rules.shorthand import Shorthand, ShorthandOrder, fix_shorthand
 from repvoice.parser.rules.times import (
     fix_bare_times,
     fix_cardio_numbers,
@@ -97,6 +98,9 @@ def repair(
     follow_up: bool = False,
     context_weight: float | None = None,
     context_reps: int | None = None,
+    shorthand: ShorthandOrder = ShorthandOrder(),
+    typed: Shorthand | None = None,
+    text: str | None = None,
 ) -> list[str]:
     """Fix tagger output that breaks rules of gym speech no training set can contradict.
 
@@ -112,6 +116,8 @@ def repair(
     - A plate phrase ("just the bar"), a dumbbell pair ("the 80s") or a number after "plus"
       is the load when nothing else is.
     - A number of 1-10 straight after "rpe"/"@" is the RPE.
+    - Typed shorthand ("405x5x3", "3x8 @ 185", "8, 8, 8", "60s") reads as `shorthand` says;
+      what it found is counted in `typed`.
     - With no reps tagged and nothing timed, the last unlabelled whole number of 1-100 that
       measures nothing else ("24 inch", "level 8") is the reps: a logged set says its reps.
     """
@@ -320,6 +326,9 @@ def repair(
         fix_bare_times(tokens, out)
     if kind.cardio:
         fix_split_times(tokens, out)
+    found = fix_shorthand(tokens, out, kind, exercise, shorthand, follow_up=follow_up, text=text)
+    if typed is not None:
+        typed.labels, typed.sets, typed.notes = found.labels, found.sets, found.notes
     if REPS not in out and DUR not in out and not kind.timed and not said_change:
         i = unsaid_reps(tokens, out, ex_start, ex_end)
         if i is not None:
