@@ -507,7 +507,7 @@ def _coverage_risk_chart(summaries: Sequence[Summary], colours: Sequence[str]) -
     fig = _new_figure(6.2, 4.8)
     ax = fig.add_subplot()
     top = 0.0
-    for s, colour in zip(summaries, colours, strict=True):
+    for i, (s, colour) in enumerate(zip(summaries, colours, strict=True)):
         curve = s.coverage_risk(0.01)
         xs = [100 * p["accepted"] for p in curve]
         ys = [100 * p["wrong_accepted"] for p in curve]
@@ -523,7 +523,8 @@ def _coverage_risk_chart(summaries: Sequence[Summary], colours: Sequence[str]) -
             f"≥ {CONFIRMATION_THRESHOLD}: {100 * at['accepted']:.1f}% accepted, "
             f"{100 * at['wrong_accepted']:.1f}% wrong",
             (100 * at["accepted"], 100 * at["wrong_accepted"]),
-            xytext=(-8, 10),
+            # Stacked, one line per series: a routed pair's dots sit close to the local one's.
+            xytext=(-8, 10 + 12 * i),
             textcoords="offset points",
             ha="right",
             fontsize=8,
