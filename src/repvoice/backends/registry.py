@@ -23,7 +23,7 @@ _BACKENDS: dict[str, type[Backend]] = {}
 _lock = threading.Lock()
 _loaded = False
 #: Modules of this package that hold no backend.
-_NOT_BACKENDS = frozenset({"base", "registry"})
+_NOT_BACKENDS = frozenset({"base", "hybrid", "registry"})
 
 
 def register(cls: B) -> B:

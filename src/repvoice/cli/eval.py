@@ -77,6 +77,35 @@ MaxFailuresOpt = Annotated[
         help="Stop asking a backend after N calls in a row get no answer (0: never stop).",
     ),
 ]
+FallbackOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--fallback",
+        help="Also score the local parser with this backend as its fallback, as `repvoice "
+        "serve` routes: a row of its own, derived from both runs (no extra calls).",
+        show_default=False,
+    ),
+]
+ThresholdOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--threshold",
+        min=0.0,
+        max=1.0,
+        help="Local confidence below which --fallback is asked (serve's `threshold`).",
+        show_default="0.70, as repvoice serve",
+    ),
+]
+FallbackCapOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--fallback-cap",
+        min=0.0,
+        max=1.0,
+        help="Upper bound on the fallback's confidence (serve's `fallback_confidence_cap`).",
+        show_default="1.0, no cap",
+    ),
+]
 ReportOpt = Annotated[
     Path | None,
     typer.Option("--report", help="Write a self-contained HTML report (needs repvoice[report])."),
@@ -105,6 +134,9 @@ def eval_command(
     max_failures: MaxFailuresOpt = 5,
     json_out: JsonOpt = False,
     report: ReportOpt = None,
+    fallback: FallbackOpt = None,
+    threshold: ThresholdOpt = None,
+    fallback_cap: FallbackCapOpt = None,
     show_misses: Annotated[
         int, typer.Option("--misses", min=0, help="Misses to list (0 for none).")
     ] = 10,
@@ -121,30 +153,56 @@ def eval_command(
     (text, expected and predicted values of the wrong fields). `--report` writes the HTML
     report with charts.
 
+    `--fallback URI` scores what `repvoice serve` would answer with the local parser first
+    and that backend asked when the local confidence is below `--threshold`: the fallback is
+    run on every example too (cached as usual), and a third column, derived per example as
+    the service's router decides, shows the pair together, with the share of examples sent
+    to the fallback; the misses listed are that column's.
+
     Exit status: 0 scored every record, 1 some records were unusable (listed), the backend
     could not be reached, answered nothing or was stopped, 2 unusable input (no file, no
     usable examples, unknown backend).
 
     Example: repvoice eval test.jsonl --backend openai:gpt-4o-mini --report eval.html
+
+    Example: repvoice eval test.jsonl --fallback openai:gpt-4o-mini --threshold 0.85
     """
     path = _test_file(file)
+    routing = _routing(fallback, threshold, fallback_cap)
+    if routing is not None:
+        _check_hybrid(backend, routing.fallback)
     if report is not None:
         _check_report(report)
     testset = _read(path, limit)
-    opened = _open(backend, timeout, retries, cache_dir, no_cache, refresh)
-    summary, results = _evaluate(opened, testset.examples, concurrency, max_failures)
+    uris = [backend] if routing is None else [backend, routing.fallback]
+    summaries, runs, opened = _run_all(
+        uris, testset, timeout, retries, cache_dir, no_cache, refresh, concurrency, max_failures
+    )
+    if routing is not None:
+        _add_hybrid(summaries, runs, opened, routing)
+    summary = summaries[0]
 
     from repvoice.evaluate.summary import misses
 
-    found = misses(results)
+    shown = summaries[-1]
+    found = misses(runs[shown.backend])
     if report is not None:
-        _write_report(report, [summary], {summary.backend: results}, path)
+        _write_report(report, summaries, runs, path)
     if json_out:
         emit_json(
             {
                 "file": str(path),
                 "skipped": _skipped(testset),
                 "summary": summary.to_dict(),
+                **(
+                    {}
+                    if routing is None
+                    else {
+                        "fallback": summaries[1].to_dict(),
+                        "hybrid": shown.to_dict(),
+                        "misses_of": shown.backend,
+                    }
+                ),
                 "misses_total": len(found),
                 "misses": [asdict(m) for m in found[:show_misses]],
                 "report": None if report is None else str(report),
@@ -152,11 +210,11 @@ def eval_command(
         )
     else:
         _print_skipped(testset)
-        _print_summaries([summary])
-        _print_misses(found, show_misses)
+        _print_summaries(summaries)
+        _print_misses(found, show_misses, None if routing is None else shown.backend)
         if report is not None:
             console.print(f"report written to [bold]{escape(str(report))}[/]", highlight=False)
-    _exit(testset, [summary])
+    _exit(testset, summaries)
 
 
 @app.command("compare")
@@ -181,6 +239,9 @@ def compare_command(
     max_failures: MaxFailuresOpt = 5,
     json_out: JsonOpt = False,
     report: ReportOpt = None,
+    fallback: FallbackOpt = None,
+    threshold: ThresholdOpt = None,
+    fallback_cap: FallbackCapOpt = None,
     show: Annotated[
         int,
         typer.Option("--disagreements", min=0, help="Disagreements to list (0 for none)."),
@@ -194,7 +255,8 @@ def compare_command(
     compares them). Every backend is checked before any is run, so an unreachable one fails
     at once. `--report` writes one self-contained HTML file with charts of error rates,
     latency, cost, validity and confidence. Caching, `--refresh` and `--max-failures` as for
-    `repvoice eval`.
+    `repvoice eval`. `--fallback URI` (one of the backends) adds the column of the first
+    local backend with that one as its fallback below `--threshold`, as `repvoice eval`.
 
     Exit status: 0 scored every record, 1 some records were unusable (listed), a backend
     could not be reached, answered nothing or was stopped, 2 unusable input (no file, no
@@ -208,35 +270,29 @@ def compare_command(
         twice = sorted({b for b in backends if backends.count(b) > 1})
         fail(f"--backend given twice: {', '.join(twice)}")
     path = _test_file(file)
+    routing = _routing(fallback, threshold, fallback_cap)
+    if routing is not None:
+        local = next((b for b in backends if _is_local(b)), None)
+        if local is None:
+            fail("--fallback needs a local --backend: the parser the service runs first")
+        _check_hybrid(local, routing.fallback, backends)
     if report is not None:
         _check_report(report)
     names = [_display(uri) for uri in backends]
     if len(set(names)) != len(names):
         fail("--backend given twice (the URIs differ only in credentials)")
     testset = _read(path, limit)
-    opened: list[Opened] = []
-    try:
-        for uri in backends:  # all reachable before the first run starts
-            opened.append(_open(uri, timeout, retries, cache_dir, no_cache, refresh))
-    except BaseException:
-        for o in opened:
-            o.backend.close()
-        raise
-    summaries: list[Summary] = []
-    runs: dict[str, list[ExampleResult]] = {}
-    for i, o in enumerate(opened):
-        try:
-            summary, results = _evaluate(o, testset.examples, concurrency, max_failures)
-        except BaseException:
-            for rest in opened[i + 1 :]:
-                rest.backend.close()
-            raise
-        summaries.append(summary)
-        runs[summary.backend] = results
+    summaries, runs, opened = _run_all(
+        backends, testset, timeout, retries, cache_dir, no_cache, refresh, concurrency, max_failures
+    )
 
     from repvoice.evaluate.summary import disagreements
 
+    # The derived column joins the table and charts, not the disagreements: it repeats, per
+    # example, one of the answers already there.
     found = disagreements(runs)
+    if routing is not None:
+        _add_hybrid(summaries, runs, opened, routing)
     if report is not None:
         _write_report(report, summaries, runs, path)
     if json_out:
@@ -336,6 +392,108 @@ def _open(
         backend.close()
         raise
     return Opened(name, backend, identity)
+
+
+def _run_all(
+    uris: Sequence[str],
+    testset: TestSet,
+    timeout: float,
+    retries: int,
+    cache_dir: Path | None,
+    no_cache: bool,
+    refresh: bool,
+    concurrency: int,
+    max_failures: int,
+) -> tuple[list[Summary], dict[str, list[ExampleResult]], list[Opened]]:
+    """Open every backend (all reachable before the first run starts), then run each."""
+    opened: list[Opened] = []
+    try:
+        for uri in uris:
+            opened.append(_open(uri, timeout, retries, cache_dir, no_cache, refresh))
+    except BaseException:
+        for o in opened:
+            o.backend.close()
+        raise
+    summaries: list[Summary] = []
+    runs: dict[str, list[ExampleResult]] = {}
+    for i, o in enumerate(opened):
+        try:
+            summary, results = _evaluate(o, testset.examples, concurrency, max_failures)
+        except BaseException:
+            for rest in opened[i + 1 :]:
+                rest.backend.close()
+            raise
+        summaries.append(summary)
+        runs[summary.backend] = results
+    return summaries, runs, opened
+
+
+@dataclass(frozen=True)
+class Routing:
+    """`--fallback`, `--threshold` and `--fallback-cap`, defaults filled in as serve's."""
+
+    fallback: str
+    threshold: float
+    cap: float
+
+
+def _routing(fallback: str | None, threshold: float | None, cap: float | None) -> Routing | None:
+    if fallback is None:
+        given = [
+            n for n, v in (("--threshold", threshold), ("--fallback-cap", cap)) if v is not None
+        ]
+        if given:
+            fail(f"{' and '.join(given)} need --fallback (the backend asked below the threshold)")
+        return None
+    from repvoice.serve.config import DEFAULT_THRESHOLD
+
+    return Routing(
+        fallback, DEFAULT_THRESHOLD if threshold is None else threshold, 1.0 if cap is None else cap
+    )
+
+
+def _is_local(uri: str) -> bool:
+    from repvoice.evaluate.summary import is_free
+
+    return is_free(uri)
+
+
+def _check_hybrid(local: str, fallback: str, backends: Sequence[str] | None = None) -> None:
+    """The routed pair must be the local parser first and another backend as its fallback
+    (for `compare`, one of its backends)."""
+    if not _is_local(local):
+        fail(f"--fallback needs a local --backend (the parser the service runs first), not {local}")
+    if _display(fallback) == _display(local):
+        fail("--fallback must be another backend than the local parser")
+    if backends is not None and _display(fallback) not in {_display(b) for b in backends}:
+        fail(f"--fallback {_display(fallback)} is not one of the --backend options")
+
+
+def _add_hybrid(
+    summaries: list[Summary],
+    runs: dict[str, list[ExampleResult]],
+    opened: Sequence[Opened],
+    routing: Routing,
+) -> None:
+    """Append the derived column: the first local backend with `routing.fallback` below it."""
+    from repvoice.evaluate.hybrid import summarise_hybrid
+
+    fallback = _display(routing.fallback)
+    i = next(i for i, o in enumerate(opened) if _is_local(o.name))
+    j = next(j for j, o in enumerate(opened) if o.name == fallback)
+    parser = getattr(opened[i].backend, "parser")  # noqa: B009 - only the local backend has one
+    local, remote = summaries[i], summaries[j]
+    summary, results = summarise_hybrid(
+        parser,
+        local,
+        runs[local.backend],
+        remote,
+        runs[remote.backend],
+        threshold=routing.threshold,
+        cap=routing.cap,
+    )
+    summaries.append(summary)
+    runs[summary.backend] = results
 
 
 def _evaluate(
@@ -456,7 +614,7 @@ def _print_skipped(testset: TestSet) -> None:
 
 
 def _print_summaries(summaries: Sequence[Summary]) -> None:
-    from repvoice.evaluate.html import operations_rows
+    from repvoice.evaluate.html import operations_rows, routed
     from repvoice.evaluate.summary import SCORED, answered_label, label, unanswered_note
 
     n = summaries[0].examples
@@ -489,7 +647,7 @@ def _print_summaries(summaries: Sequence[Summary]) -> None:
         else:
             table.add_row(label(name), *cells)
     table.add_section()
-    columns = [operations_rows(s) for s in summaries]
+    columns = [operations_rows(s, routed(summaries)) for s in summaries]
     for i, (name, _) in enumerate(columns[0]):
         cells = []
         for col in columns:
@@ -547,15 +705,20 @@ def _values(data: dict[str, Any]) -> str:
     return ", ".join(f"{k}={value(v)}" for k, v in data.items())
 
 
-def _print_misses(found: list[Miss], limit: int) -> None:
+def _print_misses(found: list[Miss], limit: int, of: str | None = None) -> None:
+    head = "misses" if of is None else f"misses of {escape(of)}"
     if not found:
-        console.print("misses: none", highlight=False)
+        console.print(f"{head}: none", highlight=False)
         return
     if not limit:
-        console.print(f"{len(found):,} examples with a field wrong (--misses N lists them)")
+        lead = "" if of is None else f"{head}: "
+        console.print(
+            f"{lead}{len(found):,} examples with a field wrong (--misses N lists them)",
+            highlight=False,
+        )
         return
     table = Table(
-        title=f"misses: {len(found):,} examples with a field wrong"
+        title=f"{head}: {len(found):,} examples with a field wrong"
         + (f", the first {limit:,} (core first)" if len(found) > limit else ""),
         title_justify="left",
     )

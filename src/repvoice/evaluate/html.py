@@ -88,12 +88,15 @@ def render(
     """The report as one HTML document. `runs` maps each summary's backend to its results."""
     require_matplotlib()
     names = [s.backend for s in summaries]
+    plain = [s.backend for s in summaries if s.hybrid is None]
+    derived = [s for s in summaries if s.hybrid is not None]
     n = summaries[0].examples if summaries else 0
-    title = (
-        f"repvoice eval: {names[0]}"
-        if len(names) == 1
-        else f"repvoice compare: {len(names)} backends"
-    )
+    if len(names) == 1:
+        title = f"repvoice eval: {names[0]}"
+    elif len(plain) == 2 and len(derived) == 1:
+        title = f"repvoice eval: {derived[0].backend}"
+    else:
+        title = f"repvoice compare: {len(names)} backends"
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
         "<!DOCTYPE html>",
@@ -117,11 +120,14 @@ def render(
         _figure(_cost_chart(summaries), "Cost per 1,000 calls (USD)."),
         _confidence_section(summaries),
     ]
-    results = list(runs.values())
-    if len(names) > 1:
-        parts.append(_disagreement_section(dict(zip(names, results, strict=True))))
-    elif names:
-        parts.append(_miss_section(results[0]))
+    # A derived column only repeats, per example, answers already shown: it takes no part in
+    # the disagreements, and its misses are listed on their own.
+    if len(plain) > 1:
+        parts.append(_disagreement_section({b: runs[b] for b in plain}))
+    elif plain and not derived:
+        parts.append(_miss_section(runs[plain[0]]))
+    for s in derived:
+        parts.append(_miss_section(runs[s.backend], s.backend))
     parts.append(_definitions())
     parts.append("</body></html>")
     return "\n".join(parts)
@@ -180,8 +186,9 @@ def _accuracy_table(summaries: Sequence[Summary]) -> str:
     return f"<table>{''.join(rows)}</table>"
 
 
-def operations_rows(s: Summary) -> list[tuple[str, str]]:
-    """(row label, value) of the validity, latency, token and cost rows for one backend."""
+def operations_rows(s: Summary, routed: bool = False) -> list[tuple[str, str]]:
+    """(row label, value) of the validity, latency, token and cost rows for one backend; with
+    `routed` (a derived hybrid column is shown), the routing rows too ("—" for other rows)."""
     d = s.to_dict()
     tokens = d["tokens"]
     lat = d["latency_ms"]
@@ -202,7 +209,24 @@ def operations_rows(s: Summary) -> list[tuple[str, str]]:
         ("tokens in (total, mean)", _tokens(tokens["in_total"], tokens["in_mean"], tokens)),
         ("tokens out (total, mean)", _tokens(tokens["out_total"], tokens["out_mean"], tokens)),
         ("cost per 1,000 calls", s.cost_label),
+        *(_routing_rows(s) if routed else []),
     ]
+
+
+def _routing_rows(s: Summary) -> list[tuple[str, str]]:
+    h = s.hybrid
+    if h is None:
+        return [("sent to the fallback", "—"), ("fallback unusable", "—"), ("to confirm", "—")]
+    return [
+        ("sent to the fallback", f"{h.asked:,} ({_pct(h.fallback_share)})"),
+        ("fallback unusable", f"{h.fallback_failed:,}"),
+        ("to confirm", f"{h.unconfirmed:,} ({_pct(s.rate(h.unconfirmed))})"),
+    ]
+
+
+def routed(summaries: Sequence[Summary]) -> bool:
+    """Whether a derived hybrid column is among `summaries`."""
+    return any(s.hybrid is not None for s in summaries)
 
 
 def _tokens(total: int, mean: float | None, tokens: Mapping[str, Any]) -> str:
@@ -213,7 +237,7 @@ def _tokens(total: int, mean: float | None, tokens: Mapping[str, Any]) -> str:
 
 def _operations_table(summaries: Sequence[Summary]) -> str:
     rows = [_head("", summaries)]
-    columns = [operations_rows(s) for s in summaries]
+    columns = [operations_rows(s, routed(summaries)) for s in summaries]
     for i, (name, _) in enumerate(columns[0] if columns else []):
         cells = "".join(f'<td class="n">{escape(col[i][1])}</td>' for col in columns)
         rows.append(f"<tr><td>{escape(name)}</td>{cells}</tr>")
@@ -256,7 +280,8 @@ def _confidence_section(summaries: Sequence[Summary]) -> str:
             _coverage_risk_chart(having, colours),
             "Coverage and risk: as the confidence threshold falls from 1 to 0, the share of "
             "examples accepted without asking (x) and the share accepted with a core field "
-            f"wrong (y). The dot is the app's threshold, {CONFIRMATION_THRESHOLD}.",
+            f"wrong (y). The dot is the app's threshold, {CONFIRMATION_THRESHOLD}."
+            + _routed_note(having),
         ),
         "</div>",
     ]
@@ -275,9 +300,32 @@ def _confidence_section(summaries: Sequence[Summary]) -> str:
             f"<h3><code>{escape(s.backend)}</code> ({s.with_confidence:,} answers with a "
             f"confidence)</h3><table>{''.join(rows)}</table>"
             f"<p>At confidence ≥ {CONFIRMATION_THRESHOLD}: <b>{_pct(s.accuracy_at_threshold)}"
-            f"</b> accurate, covering <b>{_pct(s.coverage_at_threshold)}</b> of examples.</p>"
+            f"</b> accurate, covering <b>{_pct(s.coverage_at_threshold)}</b> of examples."
+            f"{_sent_note(s)}</p>"
         )
     return "\n".join(parts)
+
+
+def _routed_note(summaries: Sequence[Summary]) -> str:
+    derived = [s for s in summaries if s.hybrid is not None]
+    if not derived:
+        return ""
+    return (
+        " The dashed curve is the local parser with its fallback, as the service routes: "
+        "an example below the routing threshold carries the fallback's (capped) confidence."
+    )
+
+
+def _sent_note(s: Summary) -> str:
+    h = s.hybrid
+    if h is None:
+        return ""
+    return (
+        f" Sent to the fallback (local confidence below {h.threshold:g}): "
+        f"<b>{h.asked:,}</b> ({_pct(h.fallback_share)}), of which {h.fallback_failed:,} got "
+        f"no usable answer (the local one stood, unconfirmed); fallback confidence capped at "
+        f"{h.cap:g}."
+    )
 
 
 def _values(data: Mapping[str, Any]) -> str:
@@ -294,10 +342,10 @@ def _more(shown: int, total: int) -> str:
     return f"<p>… and {total - shown:,} more (see --json).</p>" if total > shown else ""
 
 
-def _miss_section(results: Sequence[ExampleResult]) -> str:
+def _miss_section(results: Sequence[ExampleResult], of: str | None = None) -> str:
     found = misses(results)
     parts = [
-        "<h2>Misses</h2>",
+        "<h2>Misses</h2>" if of is None else f"<h2>Misses of <code>{escape(of)}</code></h2>",
         f"<p>{len(found):,} examples with a field wrong, those with a core field wrong first.</p>",
     ]
     if not found:
@@ -459,11 +507,12 @@ def _coverage_risk_chart(summaries: Sequence[Summary], colours: Sequence[str]) -
     fig = _new_figure(6.2, 4.8)
     ax = fig.add_subplot()
     top = 0.0
-    for s, colour in zip(summaries, colours, strict=True):
+    for i, (s, colour) in enumerate(zip(summaries, colours, strict=True)):
         curve = s.coverage_risk(0.01)
         xs = [100 * p["accepted"] for p in curve]
         ys = [100 * p["wrong_accepted"] for p in curve]
-        ax.plot(xs, ys, color=colour, label=s.backend, lw=1.8, drawstyle="steps-post")
+        style = "--" if s.hybrid is not None else "-"
+        ax.plot(xs, ys, color=colour, label=s.backend, lw=1.8, ls=style, drawstyle="steps-post")
         top = max(top, *ys)
         at = next(p for p in curve if p["threshold"] >= CONFIRMATION_THRESHOLD)
         ax.plot(
@@ -474,7 +523,8 @@ def _coverage_risk_chart(summaries: Sequence[Summary], colours: Sequence[str]) -
             f"≥ {CONFIRMATION_THRESHOLD}: {100 * at['accepted']:.1f}% accepted, "
             f"{100 * at['wrong_accepted']:.1f}% wrong",
             (100 * at["accepted"], 100 * at["wrong_accepted"]),
-            xytext=(-8, 10),
+            # Stacked, one line per series: a routed pair's dots sit close to the local one's.
+            xytext=(-8, 10 + 12 * i),
             textcoords="offset points",
             ha="right",
             fontsize=8,
@@ -503,7 +553,7 @@ def _reliability_chart(summaries: Sequence[Summary], colours: Sequence[str]) -> 
         ys = [b["accuracy"] for b in buckets]
         sizes = [25 + 220 * b["count"] / max(biggest, 1) for b in buckets]
         # A faint line only guides the eye: buckets are few, and some hold a handful.
-        ax.plot(xs, ys, color=colour, lw=1, alpha=0.35)
+        ax.plot(xs, ys, color=colour, lw=1, alpha=0.35, ls="--" if s.hybrid else "-")
         ax.scatter(
             xs, ys, s=sizes, color=colour, alpha=0.85, edgecolors="white", label=s.backend,
             clip_on=False, zorder=3,
@@ -597,5 +647,6 @@ __all__ = [
     "operations_rows",
     "render",
     "require_matplotlib",
+    "routed",
     "write_report",
 ]

@@ -193,7 +193,7 @@ def run(
         if reply is None:
             reply = Reply.failed(stopped or "not asked", kind="not_asked")
         out.append(
-            ExampleResult(ex.line, ex.text, ex.context, ex.gold, reply, _score(reply, ex.gold))
+            ExampleResult(ex.line, ex.text, ex.context, ex.gold, reply, score(reply, ex.gold))
         )
     return out
 
@@ -209,7 +209,7 @@ def _ask(backend: Backend, ex: EvalExample) -> Reply:
         )
 
 
-def _score(reply: Reply, gold: dict[str, Any]) -> dict[str, bool | None]:
+def score(reply: Reply, gold: dict[str, Any]) -> dict[str, bool | None]:
     """Verdicts on an answer; none (all None) for an example without one. A reply holding no
     JSON object is an answer, judged as the empty answer {}."""
     if not reply.answered:

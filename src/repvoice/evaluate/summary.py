@@ -31,6 +31,13 @@ field accuracy, which is over the answered ones:
   bucket (the reliability table and diagram), at confidence >= 0.85 the accuracy of the answers
   kept and the coverage (answers kept / N), and the coverage-risk curve: for each threshold,
   the share of the N examples auto-accepted and the share both auto-accepted and wrong.
+- Local + fallback (`--fallback`): what `repvoice serve` would answer, derived per example from
+  the local run and the fallback's run (no extra calls): the local answer when its confidence
+  is at or above the routing threshold, else the fallback's, its exercise resolved against the
+  local catalogue and its confidence capped; the local answer when the fallback gave none
+  usable. Sent to the fallback: examples below the threshold, over N; to confirm: answers the
+  app would ask the user to confirm. Its latency adds both calls; its cost is the fallback's
+  per request (unknown when a fallback call has no price).
 """
 
 from __future__ import annotations
@@ -88,6 +95,43 @@ def percentile(values: Sequence[float], q: float) -> float | None:
 
 
 @dataclass
+class HybridFigures:
+    """How a derived hybrid row was routed (see `repvoice.evaluate.hybrid`)."""
+
+    threshold: float
+    cap: float
+    examples: int
+    local: str = ""
+    fallback: str = ""
+    #: Examples whose local confidence was below the threshold, so the fallback was asked.
+    asked: int = 0
+    #: Of those, the ones where the fallback gave no usable answer (the local one stood).
+    fallback_failed: int = 0
+    #: Answers the app would ask the user to confirm (`requires_confirmation`).
+    unconfirmed: int = 0
+    #: Fallback answers without a price.
+    unpriced: int = 0
+
+    @property
+    def fallback_share(self) -> float | None:
+        """The share of the examples sent to the fallback."""
+        return self.asked / self.examples if self.examples else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "local": self.local,
+            "fallback": self.fallback,
+            "threshold": self.threshold,
+            "confidence_cap": self.cap,
+            "sent_to_fallback": self.asked,
+            "fallback_share": self.fallback_share,
+            "fallback_unusable": self.fallback_failed,
+            "unconfirmed": self.unconfirmed,
+            "unconfirmed_rate": self.unconfirmed / self.examples if self.examples else None,
+        }
+
+
+@dataclass
 class Summary:
     """The figures of one backend on one test set (see the module docstring)."""
 
@@ -119,6 +163,8 @@ class Summary:
     scored_confidences: list[tuple[float, bool]] = field(default_factory=list)
     first_error: str | None = None
     seconds: float | None = None
+    #: Set on a derived row: the local parser with a fallback below a threshold.
+    hybrid: HybridFigures | None = None
 
     @property
     def unanswered(self) -> int:
@@ -227,7 +273,7 @@ class Summary:
                 "coverage_risk": self.coverage_risk(),
             },
             "seconds": None if self.seconds is None else round(self.seconds, 3),
-        }
+        } | ({} if self.hybrid is None else {"hybrid": self.hybrid.to_dict()})
 
 
 def _mean(total: int, n: int) -> float | None:

@@ -18,11 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from repvoice.backends import BackendError, Request, get_backend
+from repvoice.backends import BackendError, Request, get_backend, hybrid
 from repvoice.parser.model import Parser
-from repvoice.parser.numbers import spoken_numbers
-from repvoice.parser.tokens import PUNCT
-from repvoice.schema import CONFIRMATION_THRESHOLD, Context, ParseResult, WorkoutSet
+from repvoice.schema import Context, ParseResult
 from repvoice.serve.config import (
     TASKS,
     ResolvedRoute,
@@ -100,15 +98,11 @@ class Router:
         in the catalogue."""
         with self._lock:
             result = self.parser.parse(text, context)
-        if not result.requires_confirmation and not self.known(result):
-            result = result.model_copy(update={"requires_confirmation": True})
-        return result
+        return hybrid.checked_local(self.parser, result)
 
     def known(self, result: ParseResult) -> bool:
         """True when the answer names no exercise or one of the catalogue's."""
-        if result.exercise_id is None and result.exercise_name is None:
-            return True
-        return self.parser.knows(result.exercise_id, result.exercise_name)
+        return hybrid.known(self.parser, result)
 
     async def route(self, text: str, context: Context | None, task: Task) -> Routed:
         """Answer one request: local first, then the fallback when the route says so."""
@@ -116,7 +110,7 @@ class Router:
         local = self.parse_local(text, context)
         if not is_local(route.primary):
             return await self._ask(route.primary, text, context, local)
-        if route.fallback is None or local.confidence >= route.threshold:
+        if route.fallback is None or not hybrid.asks_fallback(local, route.threshold):
             return Routed(local, LOCAL)
         return await self._ask(route.fallback, text, context, local)
 
@@ -131,49 +125,17 @@ class Router:
 
     @staticmethod
     def _unconfirmed(local: ParseResult, outcome: Outcome, error: str | None) -> Routed:
-        result = local.model_copy(update={"requires_confirmation": True})
-        return Routed(result, LOCAL, outcome, error)
+        return Routed(hybrid.unconfirmed(local), LOCAL, outcome, error)
 
     def merge(self, data: dict[str, Any], local: ParseResult) -> ParseResult:
         """A remote answer (already a valid `WorkoutSet` object) as a `ParseResult`: the
         exercise resolved against the local catalogue, the confidence capped."""
-        fields = WorkoutSet.model_validate(data).model_dump()
-        ex_id, ex_name, known = self.resolve(fields["exercise_id"], fields["exercise_name"])
-        if ex_name is None:
-            # The remote named no exercise: keep the one the local parser found (or context).
-            ex_id, ex_name, known = local.exercise_id, local.exercise_name, self.known(local)
-        confidence = min(fields["confidence"], self.config.fallback_confidence_cap)
-        fields |= {"exercise_id": ex_id, "exercise_name": ex_name, "confidence": confidence}
-        return ParseResult(
-            **fields,
-            requires_confirmation=confidence < CONFIRMATION_THRESHOLD or not known,
-        )
+        cap = self.config.fallback_confidence_cap
+        return hybrid.merge(self.parser, data, local, cap, self._lock)
 
     def resolve(self, ex_id: str | None, name: str | None) -> tuple[str | None, str | None, bool]:
         """(id, canonical name, found) for an exercise a remote answer named."""
-        exercises = self.parser.resolver.exercises
-        if name is None:
-            if ex_id is not None and ex_id in exercises:
-                return ex_id, exercises[ex_id].name, True
-            return None, None, True
-        if (
-            ex_id is not None
-            and ex_id in exercises
-            and exercises[ex_id].name.lower() == (name.lower())
-        ):
-            return ex_id, exercises[ex_id].name, True
-        by_name = self.parser.catalog.by_name(name)
-        if by_name is not None and by_name.id in exercises:
-            return self.parser.resolver.answer_id(by_name.id), by_name.name, True
-        tokens = spoken_numbers(name)
-        with self._lock:  # the resolver's fuzzy search is cheap but shares the parser
-            match = self.parser.resolver.find(tokens)
-        words = sum(1 for t in tokens if t.kind != PUNCT)
-        # Only a match of the whole name counts: "Zorbulator Swings" is not "Kettlebell Swing".
-        if match is not None and match.end - match.start >= words:
-            return self.parser.resolver.answer_id(match.id), match.name, True
-        # Unknown to the catalogue: keep the name for the user to confirm, but no made-up id.
-        return None, name, False
+        return hybrid.resolve(self.parser, ex_id, name, self._lock)
 
     def close(self) -> None:
         for guarded in self.backends.values():
