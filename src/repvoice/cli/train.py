@@ -145,14 +145,16 @@ def _refuse(exc: TooManySkipped, json_out: bool) -> NoReturn:
 
 def _check_output(output: Path) -> None:
     # Never scatter model files into a directory that holds something else.
-    from repvoice.parser.integrity import META, MODEL_FILES
+    from repvoice.parser.integrity import META, MODEL_FILES, OPTIONAL_FILES
 
     if output.exists() and not output.is_dir():
         fail(f"{output}: exists and is not a directory")
     if output.is_dir() and any(output.iterdir()) and not (output / META).is_file():
         fail(f"{output}: directory is not empty and holds no repvoice model; choose another -o")
     if output.is_dir():
-        other = sorted(p.name for p in output.iterdir() if p.name not in (META, *MODEL_FILES))
+        other = sorted(
+            p.name for p in output.iterdir() if p.name not in (META, *MODEL_FILES, *OPTIONAL_FILES)
+        )
         if other:
             fail(
                 f"{output}: holds {', '.join(other[:3])} besides a model's files; move them out "
