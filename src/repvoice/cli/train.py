@@ -319,3 +319,13 @@ def _print_policy(d: dict[str, Any]) -> None:
         + (", ".join(copies) if copies else "nothing"),
         highlight=False,
     )
+    gate = d.get("not_a_set_detector")
+    if gate:
+        console.print(
+            f"not a set: {d['not_a_set_examples']:,} examples; the detector (threshold "
+            f"{gate['threshold']:g}) catches {gate['held_out_not_a_set_caught']:.1%} of them held "
+            f"out and calls {gate['held_out_sets_lost']:.2%} of sets not a set",
+            highlight=False,
+        )
+    elif d.get("not_a_set_detector_skipped"):
+        console.print(f"no not-a-set detector: {d['not_a_set_detector_skipped']}", highlight=False)

@@ -23,7 +23,6 @@ from bisect import bisect_left
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 import pycrfsuite
@@ -155,8 +154,9 @@ def fit_gate(features: Sequence[list[str]], not_a_set: Sequence[bool]) -> NotASe
     try:
         trainer.train(name)
         tagger = pycrfsuite.Tagger()
-        tagger.open_inmemory(Path(name).read_bytes())
+        tagger.open(name)
         state = tagger.info().state_features
+        tagger.close()
     finally:
         os.unlink(name)
     # two labels: the log-odds of "not" is the difference of the two labels' weights

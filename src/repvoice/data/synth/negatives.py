@@ -17,6 +17,7 @@ from repvoice.data.synth.spoken import Style, say_duration, say_int
 KINDS: dict[str, float] = {
     "question": 18,
     "exercise_talk": 20,
+    "numbers_talk": 12,
     "command": 18,
     "chat": 16,
     "complaint": 7,
@@ -98,6 +99,31 @@ _EXERCISE_TALK = (
     "is {ex} better than {ex2}",
     "should I do {ex} before {ex2}",
     "chart my {ex} progress",
+)
+#: Loads and reps that are someone else's, planned, wished for or long past: nothing logged.
+_NUMBERS_TALK = (
+    "{who} just did {big} on {ex}",
+    "{who} can {ex} {big}",
+    "watching {who} do {big} on {ex}",
+    "that guy is doing {big} on {ex} for {n}",
+    "I want to hit {big} on {ex} next {day}",
+    "my goal this year is {big} on {ex}",
+    "one day I'll get {big} on {ex}",
+    "I used to do {big} on {ex} years ago",
+    "back in school I did {big} on {ex}",
+    "the program says {n} sets of {n} on {ex} today",
+    "plan for today is {n} by {n} on {ex}",
+    "I'm going to try {big} on {ex} tomorrow",
+    "maybe I'll do {n} sets of {ex} later",
+    "remind me to do {n} {ex} tonight",
+    "someone has been on the {ex} for {t}",
+    "the {ex} machine has {n} plates left on it",
+    "somebody left {big} on the {ex}",
+    "how long until the {ex} is free",
+    "I've done {ex} {n} times this month",
+    "{who} wants me to do {n} sets of {ex}",
+    "should I try {big} on {ex}",
+    "is {big} on {ex} good for my age",
 )
 _COMMAND = (
     "start a timer for {t}",
@@ -285,6 +311,7 @@ def not_a_set(rng: random.Random, style: Style, exercise: str, other: str) -> tu
     pool = {
         "question": _QUESTION,
         "exercise_talk": _EXERCISE_TALK,
+        "numbers_talk": _NUMBERS_TALK,
         "command": _COMMAND,
         "chat": _CHAT,
         "complaint": _COMPLAINT,
