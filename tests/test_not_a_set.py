@@ -183,8 +183,13 @@ def test_gate_file_shape_is_checked() -> None:
     assert gate.probability(["bias", "w=hi"]) > 0.8 > gate.probability(["bias"])
 
 
-def test_threshold_weighs_a_lost_set_more() -> None:
+def test_threshold_counts_both_kinds_of_error() -> None:
     probabilities = [0.1, 0.2, 0.6, 0.7, 0.9, 0.95]
     not_a_set = [False, False, False, True, True, True]
     assert choose_threshold(probabilities, not_a_set) == 0.7
+    # a set at 0.8: at equal costs the lowest of the tied thresholds; a lost set costing three
+    # missed lines makes it better to miss the line at 0.7
+    probabilities[2] = 0.8
+    assert choose_threshold(probabilities, not_a_set) == 0.5
+    assert choose_threshold(probabilities, not_a_set, set_cost=3) == 0.9
     assert choose_threshold([0.1, 0.2], [False, False]) >= 0.5
