@@ -48,7 +48,7 @@ def test_negatives_are_valid_deterministic_and_their_share() -> None:
     assert len(negatives) == 80  # exactly the share asked for
     for a in negatives:
         WorkoutSet.model_validate(a)
-        assert a == {"exercise_id": None, "exercise_name": None, "confidence": NOT_A_SET_CONFIDENCE}
+        assert a == {"confidence": NOT_A_SET_CONFIDENCE}
     assert measure(first)["not_a_set"] == 0.2
     texts = {
         r["messages"][1]["content"] for r, a in zip(first, answers, strict=True) if a in negatives
@@ -67,7 +67,8 @@ def test_no_negatives_keeps_the_old_stream() -> None:
 
 def test_manifest_command_names_the_share(tmp_path: Path) -> None:
     summary = write_dataset(tmp_path / "t.jsonl", n=50, seed=1, test_n=10, negatives=0.1)
-    assert summary.manifest()["command"].endswith("--negatives 0.1")
+    manifest = summary.manifest()
+    assert manifest["command"].endswith("--negatives 0.1") and manifest["negatives"] == 0.1
     assert summary.train["not_a_set"] == 0.1
 
 

@@ -35,7 +35,7 @@ GATE_FILE = "gate.json"
 #: Saved form of `gate.json`; bumped when the features or the file's shape change.
 GATE_VERSION = 1
 #: L1 prunes the many rare n-grams, L2 keeps the rest small.
-_PARAMS: dict[str, float | int] = {"c1": 0.05, "c2": 0.05, "max_iterations": 200}
+_PARAMS: dict[str, float | int] = {"c1": 0.05, "c2": 0.5, "max_iterations": 200}
 _NOT, _SET = "not", "set"
 _FIELDS = ("weight", "reps", "duration_seconds", "rpe", "rir", "sets")
 

@@ -52,6 +52,7 @@ class DatasetSummary:
             "generator": "repvoice.data.synth",
             "generator_version": GENERATOR_VERSION,
             "seed": self.seed,
+            "negatives": self.negatives,
             "catalog_sha256": sha256_of(bundled_catalog_path()),
             "command": (
                 f"repvoice data synth -n {self.train['records']} --seed {self.seed} "

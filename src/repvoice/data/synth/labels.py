@@ -16,8 +16,8 @@
   joined by ", ".
 - Confidence: the sample's clarity less penalties for STT errors, ambiguous aliases,
   corrections and reliance on context; at most 0.6 when no exercise is named.
-- Not a set (a question, a command, chit-chat, noise): no exercise and no values, with
-  `exercise_id` and `exercise_name` written as null, and confidence `NOT_A_SET_CONFIDENCE`.
+- Not a set (a question, a command, chit-chat, noise): no exercise and no values, only the
+  confidence `NOT_A_SET_CONFIDENCE`.
 """
 
 from __future__ import annotations
@@ -67,10 +67,9 @@ def confidence(sample: Sample) -> float:
 
 
 def gold(sample: Sample, catalog: Catalog) -> dict[str, Any]:
-    """The assistant answer for a sample, as an ordered dict with nulls removed (a not-a-set
-    answer keeps its null exercise, which says what it is)."""
+    """The assistant answer for a sample, as an ordered dict with nulls removed."""
     if sample.kind == "not_a_set":
-        return {"exercise_id": None, "exercise_name": None, "confidence": NOT_A_SET_CONFIDENCE}
+        return {"confidence": NOT_A_SET_CONFIDENCE}
     ctx = sample.context if sample.uses_context else None
     exercise = sample.exercise
     if exercise is None and ctx is not None:

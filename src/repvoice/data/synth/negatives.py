@@ -102,6 +102,15 @@ _EXERCISE_TALK = (
 )
 #: Loads and reps that are someone else's, planned, wished for or long past: nothing logged.
 _NUMBERS_TALK = (
+    "{plan} {n} sets of {n} on {ex} {later}",
+    "{plan} {big} on {ex} {later}",
+    "{plan} {n} {ex} {later}",
+    "I used to {ex} {big} {ago}",
+    "I did {big} on {ex} {ago}",
+    "{who} did {n} {ex}",
+    "{who} did {big} on {ex} today",
+    "{who} benched {big}",
+    "{who} just hit {big} for {n}",
     "{who} just did {big} on {ex}",
     "{who} can {ex} {big}",
     "watching {who} do {big} on {ex}",
@@ -272,7 +281,15 @@ _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "su
 _BODY = ("shoulder", "knee", "back", "lower back", "elbow", "wrist", "hip", "neck", "chest",
          "legs", "hamstring", "quads", "arms", "abs", "calves")  # fmt: skip
 _WHO = ("mom", "dad", "Mike", "Sarah", "my wife", "my husband", "my trainer", "my buddy", "Alex",
-        "Jess", "coach", "the front desk")  # fmt: skip
+        "Jess", "coach", "the front desk", "my friend", "my brother", "my sister", "this guy",
+        "some kid", "my roommate", "my partner", "she", "he", "the guy next to me")  # fmt: skip
+#: Whose set it is when it is not the speaker's today, and when.
+_PLANS = ("I'm planning", "I plan to do", "I'm hoping to do", "I'm thinking about", "gonna try",
+          "I might do", "tomorrow I want", "I should do")  # fmt: skip
+_LATER = ("later", "tomorrow", "next week", "tonight", "on friday", "after work", "this weekend",
+          "next time")  # fmt: skip
+_LONG_AGO = ("in college", "back in high school", "years ago", "before my injury",
+             "when I was twenty", "a few years back", "before the baby")  # fmt: skip
 _PREFIXES = ("hey", "um", "uh", "so", "ok", "okay", "wait", "yo", "quick question", "hey app",
              "hmm", "alright")  # fmt: skip
 _SUFFIXES = ("please", "real quick", "thanks", "right now", "for me", "again", "today", "lol",
@@ -327,6 +344,9 @@ def not_a_set(rng: random.Random, style: Style, exercise: str, other: str) -> tu
         day=rng.choice(_DAYS),
         body=rng.choice(_BODY),
         who=rng.choice(_WHO),
+        plan=rng.choice(_PLANS),
+        later=rng.choice(_LATER),
+        ago=rng.choice(_LONG_AGO),
     )
     if kind != "greeting" and rng.random() < 0.2:
         text = f"{rng.choice(_PREFIXES)} {text}"
