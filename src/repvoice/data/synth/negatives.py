@@ -276,8 +276,9 @@ _NOISE_WORDS = (
 _SYLLABLES = ("ba", "ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "qu", "xo", "fl", "gr",
               "sh", "th", "pl", "ck", "ee", "oo", "ar", "in", "st", "mp")  # fmt: skip
 _KEYS = "qwertyuiopasdfghjklzxcvbnm"
+#: Days for questions; never "time": "than last time" is how a lifter logs a set.
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "week",
-         "time", "session", "push day", "pull day", "leg day")  # fmt: skip
+         "session", "push day", "pull day", "leg day")  # fmt: skip
 _BODY = ("shoulder", "knee", "back", "lower back", "elbow", "wrist", "hip", "neck", "chest",
          "legs", "hamstring", "quads", "arms", "abs", "calves")  # fmt: skip
 _WHO = ("mom", "dad", "Mike", "Sarah", "my wife", "my husband", "my trainer", "my buddy", "Alex",
@@ -292,7 +293,8 @@ _LONG_AGO = ("in college", "back in high school", "years ago", "before my injury
              "when I was twenty", "a few years back", "before the baby")  # fmt: skip
 _PREFIXES = ("hey", "um", "uh", "so", "ok", "okay", "wait", "yo", "quick question", "hey app",
              "hmm", "alright")  # fmt: skip
-_SUFFIXES = ("please", "real quick", "thanks", "right now", "for me", "again", "today", "lol",
+#: Tails of a not-a-set line; never "again", which ends half of all follow-ups ("same again").
+_SUFFIXES = ("please", "real quick", "thanks", "right now", "for me", "today", "lol",
              "or whatever", "I guess")  # fmt: skip
 
 
