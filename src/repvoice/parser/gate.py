@@ -22,6 +22,7 @@ import tempfile
 from bisect import bisect_left
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -66,10 +67,7 @@ def gate_features(
         words.append(w)
         plain += 1
         known += w in vocab
-        out.append("w=" + w)
-        if len(w) > 2:
-            padded = f"<{w}>"
-            out.extend("c=" + padded[i : i + 3] for i in range(len(padded) - 2))
+        out.extend(_word_features(w))
     if words:
         out.append("f=" + words[0])
         if len(words) > 1:
@@ -93,6 +91,15 @@ def gate_features(
     if has_context:
         out.append("ctx")
     return out
+
+
+@lru_cache(maxsize=4096)
+def _word_features(word: str) -> tuple[str, ...]:
+    """A word's own feature and its character trigrams (words repeat: computed once each)."""
+    if len(word) <= 2:
+        return ("w=" + word,)
+    padded = f"<{word}>"
+    return ("w=" + word, *("c=" + padded[i : i + 3] for i in range(len(padded) - 2)))
 
 
 @dataclass
