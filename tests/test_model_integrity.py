@@ -192,7 +192,7 @@ TAMPERING: dict[str, tuple[Callable[[Path], None], str]] = {
     "meta an array": (lambda root: _write_meta(root, [1, 2]), "not a JSON object"),
     "meta format a string": (_edit_meta(_set("format", "1")), "model format '1'"),
     "meta format true": (_edit_meta(_set("format", True)), "model format True"),
-    "meta format from the future": (_edit_meta(_set("format", 2)), "model format 2"),
+    "meta format from the future": (_edit_meta(_set("format", 99)), "model format 99"),
     "meta without files": (
         _edit_meta(lambda m: m.pop("files")),
         "lists no file checksums (saved by an older repvoice",

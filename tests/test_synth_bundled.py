@@ -27,6 +27,10 @@ from repvoice.schema import Context, parse_workout_json
 CATALOG = Catalog.load()
 
 
+def _negatives() -> float:
+    return load_manifest().get("negatives", 0.0)
+
+
 def records(path: Path) -> list[dict]:
     return [r for _, r in read_records(path)]
 
@@ -49,6 +53,7 @@ def test_shipped_files_equal_a_fresh_run(tmp_path: Path) -> None:
         seed=manifest["seed"],
         test_n=TEST_SIZE,
         test_path=tmp_path / "test.jsonl",
+        negatives=manifest.get("negatives", 0.0),
     )
     assert summary.seconds < 10
     assert (tmp_path / "train.jsonl").read_bytes() == default_train_path().read_bytes()
@@ -89,7 +94,9 @@ def test_every_record_is_valid(train: list[dict], test: list[dict]) -> None:
 def test_labels_recompute_from_the_samples(train: list[dict]) -> None:
     from test_synth import expected_label, without_confidence
 
-    for example, record in zip(generate(TRAIN_SIZE, load_manifest()["seed"]), train, strict=True):
+    for example, record in zip(
+        generate(TRAIN_SIZE, load_manifest()["seed"], negatives=_negatives()), train, strict=True
+    ):
         assert example.record == record
         label = json.loads(record["messages"][2]["content"])
         assert without_confidence(label) == expected_label(example.sample)
@@ -104,7 +111,10 @@ def test_diversity_targets(train: list[dict]) -> None:
     assert stats["exercises"] >= 250
     assert 0.015 <= stats["no_exercise"] <= 0.035
     assert 0.10 <= stats["short_prompt"] <= 0.20
-    noisy = sum(bool(e.sample.noise) for e in generate(TRAIN_SIZE, load_manifest()["seed"]))
+    noisy = sum(
+        bool(e.sample.noise)
+        for e in generate(TRAIN_SIZE, load_manifest()["seed"], negatives=_negatives())
+    )
     assert noisy / TRAIN_SIZE >= 0.08
 
 

@@ -250,6 +250,19 @@ class Context(BaseModel):
         return all(v is None for v in self.model_dump().values())
 
 
+#: The confidence of a not-a-set answer (no exercise, no values: a question, a command, noise).
+NOT_A_SET_CONFIDENCE = 0.1
+#: A not-a-set answer above this confidence contradicts itself.
+NOT_A_SET_MAX_CONFIDENCE = 0.3
+#: Fields a logged set has beside its exercise; a not-a-set answer has none of them.
+SET_VALUE_FIELDS: tuple[str, ...] = FIELD_ORDER[2:-1]
+
+
+def is_not_a_set(answer: dict[str, Any]) -> bool:
+    """True for an answer that logs nothing: no exercise and no set values."""
+    return all(answer.get(k) is None for k in ("exercise_id", "exercise_name", *SET_VALUE_FIELDS))
+
+
 def compact_dict(fields: dict[str, Any]) -> dict[str, Any]:
     """Order fields as `FIELD_ORDER` and drop nulls; unknown keys keep their place at the end."""
     ordered = {k: fields[k] for k in FIELD_ORDER if fields.get(k) is not None}

@@ -191,6 +191,7 @@ def _print_answers(a: dict[str, Any]) -> None:
         f"({a['distinct_exercise_ids']:,} ids); sets present {_pct(a['sets_present_rate'])}",
         highlight=False,
     )
+    console.print(f"not-a-set examples: {a['not_a_set']:,}", highlight=False)
     if not n:
         return
     ex = Table(title="Top exercises", title_justify="left")

@@ -22,6 +22,7 @@ from repvoice.cli._app import (
 )
 from repvoice.data.outputs import atomic_open
 from repvoice.data.synth.dataset import default_test_path, write_dataset
+from repvoice.data.synth.generator import MAX_NEGATIVES
 
 _ROWS = (
     ("records", "records", "{:,}"),
@@ -31,6 +32,7 @@ _ROWS = (
     ("stt_noise", "speech-to-text errors", "{:.1%}"),
     ("followups", "follow-ups with context", "{:.1%}"),
     ("no_exercise", "no exercise named", "{:.1%}"),
+    ("not_a_set", "not a set", "{:.1%}"),
     ("short_prompt", "short system prompt", "{:.1%}"),
     ("exercises", "exercises used", "{:,}"),
 )
@@ -55,6 +57,16 @@ def synth(
     catalog: Annotated[
         Path | None, typer.Option("--catalog", help="Exercise catalogue (JSON or CSV).")
     ] = None,
+    negatives: Annotated[
+        float,
+        typer.Option(
+            "--negatives",
+            min=0.0,
+            max=MAX_NEGATIVES,
+            help="Share of not-a-set examples (questions, app commands, chit-chat, noise), "
+            "answered with no exercise and a low confidence; e.g. 0.08.",
+        ),
+    ] = 0.0,
     as_json: JsonOpt = False,
 ) -> None:
     """Generate realistic voice-command training data (chat JSONL) and a held-out test file.
@@ -62,7 +74,7 @@ def synth(
     Deterministic for a seed. The test file comes from an independent stream and shares no
     exact or near-duplicate user text with the training file.
 
-    Example: repvoice data synth -n 3890 --seed 0 -o train.jsonl --test-n 384
+    Example: repvoice data synth -n 3890 --seed 0 -o train.jsonl --test-n 384 --negatives 0.08
     """
     test_path = test_output or default_test_path(output)
     if test_n and test_path.resolve() == output.resolve():
@@ -91,6 +103,7 @@ def synth(
                 test_n=test_n,
                 test_path=test_path,
                 catalog=cat,
+                negatives=negatives,
                 on_record=lambda stream: progress.advance(tasks[stream]),
             )
         info = summary.manifest()

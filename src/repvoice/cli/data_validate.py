@@ -109,6 +109,8 @@ def _print_report(report: ValidationReport, max_shown: int) -> None:
         f"{report.valid:,} valid · {report.workout_records:,} workout",
         highlight=False,
     )
+    if report.not_a_set:
+        console.print(f"not-a-set examples: {report.not_a_set:,}", highlight=False)
     tokens = report.tokens
     if tokens is not None and tokens.count:
         t = tokens.to_dict()

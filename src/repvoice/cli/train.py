@@ -176,14 +176,16 @@ def _refuse(exc: TooManySkipped, json_out: bool) -> NoReturn:
 
 def _check_output(output: Path) -> None:
     # Never scatter model files into a directory that holds something else.
-    from repvoice.parser.integrity import META, MODEL_FILES
+    from repvoice.parser.integrity import META, MODEL_FILES, OPTIONAL_FILES
 
     if output.exists() and not output.is_dir():
         fail(f"{output}: exists and is not a directory")
     if output.is_dir() and any(output.iterdir()) and not (output / META).is_file():
         fail(f"{output}: directory is not empty and holds no repvoice model; choose another -o")
     if output.is_dir():
-        other = sorted(p.name for p in output.iterdir() if p.name not in (META, *MODEL_FILES))
+        other = sorted(
+            p.name for p in output.iterdir() if p.name not in (META, *MODEL_FILES, *OPTIONAL_FILES)
+        )
         if other:
             fail(
                 f"{output}: holds {', '.join(other[:3])} besides a model's files; move them out "
@@ -381,3 +383,13 @@ def _print_policy(d: dict[str, Any]) -> None:
         + (", ".join(copies) if copies else "nothing"),
         highlight=False,
     )
+    gate = d.get("not_a_set_detector")
+    if gate:
+        console.print(
+            f"not a set: {d['not_a_set_examples']:,} examples; the detector (threshold "
+            f"{gate['threshold']:g}) catches {gate['held_out_not_a_set_caught']:.1%} of them held "
+            f"out and calls {gate['held_out_sets_lost']:.2%} of sets not a set",
+            highlight=False,
+        )
+    elif d.get("not_a_set_detector_skipped"):
+        console.print(f"no not-a-set detector: {d['not_a_set_detector_skipped']}", highlight=False)

@@ -46,7 +46,7 @@ from repvoice.data.tokens import (
     encoding_name_for,
     get_encoding,
 )
-from repvoice.schema import FIELD_ORDER, WorkoutSet
+from repvoice.schema import FIELD_ORDER, WorkoutSet, is_not_a_set
 
 SCHEMA_VERSION = 1
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -435,6 +435,8 @@ class AnswerStats:
     #: string; "no_assistant".
     states: Counter[str] = field(default_factory=Counter)
     schema_invalid: int = 0
+    # answers that log nothing (no exercise, no values): questions, commands, noise
+    not_a_set: int = 0
     schema_invalid_lines: list[int] = field(default_factory=list)
     exercises: Counter[tuple[str | None, str | None]] = field(default_factory=Counter)
     exercise_names: Counter[str] = field(default_factory=Counter)
@@ -459,6 +461,8 @@ class AnswerStats:
             self.schema_invalid += 1
             if len(self.schema_invalid_lines) < MAX_PROBLEMS:
                 self.schema_invalid_lines.append(ex.line)
+        if is_not_a_set(w):
+            self.not_a_set += 1
         for name in FIELD_ORDER:
             if w.get(name) is None:
                 self.nulls[name] += 1
@@ -495,6 +499,7 @@ class AnswerStats:
         return {
             "states": dict(self.states.most_common()),
             "workout_records": n,
+            "not_a_set": self.not_a_set,
             "schema_invalid": self.schema_invalid,
             "schema_invalid_lines": self.schema_invalid_lines,
             "top_exercises": [

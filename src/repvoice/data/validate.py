@@ -33,7 +33,13 @@ from repvoice.data.tokens import (
     count_text,
     get_encoding,
 )
-from repvoice.schema import WorkoutSet
+from repvoice.schema import (
+    NOT_A_SET_CONFIDENCE,
+    NOT_A_SET_MAX_CONFIDENCE,
+    SET_VALUE_FIELDS,
+    WorkoutSet,
+    is_not_a_set,
+)
 
 Task = Literal["auto", "workout", "none"]
 TASKS: tuple[str, ...] = ("auto", "workout", "none")
@@ -117,6 +123,8 @@ class ValidationReport:
     records: int = 0
     valid: int = 0
     workout_records: int = 0
+    # workout answers that log nothing (no exercise, no values): questions, commands, noise
+    not_a_set: int = 0
     issues: list[Issue] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     severity_counts: Counter[str] = field(default_factory=Counter)
@@ -162,6 +170,7 @@ class ValidationReport:
             "records": self.records,
             "valid": self.valid,
             "workout_records": self.workout_records,
+            "not_a_set": self.not_a_set,
             "errors": [i.to_dict() for i in self.errors],
             "warnings": [i.to_dict() for i in self.warnings],
             "error_count": self.error_count,
@@ -441,7 +450,7 @@ class Validator:
             )
             return
         try:
-            WorkoutSet.model_validate(reply)
+            answer = WorkoutSet.model_validate(reply)
         except ValidationError as err:
             for e in err.errors():
                 loc = ".".join(str(p) for p in e["loc"])
@@ -450,6 +459,39 @@ class Validator:
                 if loc and e["type"] != "missing" and e["loc"][-1] != "exercise_id":
                     msg = f"{msg} (got {_short(e.get('input'))})"
                 self._issue("workout_schema", f"{msg}{where}", number, f"{at}.{loc}" if loc else at)
+            return
+        self._check_not_a_set(number, at, answer.model_dump(), where)
+
+    def _check_not_a_set(self, number: int, at: str, answer: dict[str, Any], where: str) -> None:
+        """Count not-a-set answers and flag ones that contradict themselves: logging nothing
+        with a high confidence, or a not-a-set confidence with values."""
+        confidence = answer["confidence"]
+        if is_not_a_set(answer):
+            self.report.not_a_set += 1
+            if confidence > NOT_A_SET_MAX_CONFIDENCE:
+                self._issue(
+                    "not_a_set_confidence",
+                    f"the answer names no exercise and no values (not a set), but its confidence "
+                    f"is {confidence:g}; a not-a-set answer has at most "
+                    f"{NOT_A_SET_MAX_CONFIDENCE:g} (usually {NOT_A_SET_CONFIDENCE:g}){where}",
+                    number,
+                    f"{at}.confidence",
+                    "warning",
+                )
+            return
+        no_exercise = answer["exercise_id"] is None and answer["exercise_name"] is None
+        if no_exercise and confidence < NOT_A_SET_MAX_CONFIDENCE:
+            values = [k for k in SET_VALUE_FIELDS if answer.get(k) is not None]
+            self._issue(
+                "not_a_set_values",
+                f"no exercise and confidence {confidence:g} mark a not-a-set answer, but "
+                f"{', '.join(values)} {'is' if len(values) == 1 else 'are'} set (a set "
+                f"with no exercise named has a confidence of at least "
+                f"{NOT_A_SET_MAX_CONFIDENCE:g}; not a set has no values){where}",
+                number,
+                f"{at}.{values[0]}",
+                "warning",
+            )
 
     def _check_duplicate(
         self,

@@ -3,7 +3,8 @@
 `meta.json` holds, beside the training report:
 
 - `kind`: "repvoice-parser", so a directory of some other program is told apart;
-- `files`: `{name: {"bytes": size, "sha256": hex}}` of every other file of the directory;
+- `files`: `{name: {"bytes": size, "sha256": hex}}` of every other file of the directory
+  (`gate.json`, the not-a-set detector, only in models that learned one);
 - `meta_sha256`: the SHA-256 of the parts of `meta.json` that change answers (`format`,
   `follow_up_policy`, `confidence`) as canonical JSON; the rest (`name`, `report`, ...) may be
   edited by hand.
@@ -25,6 +26,9 @@ from typing import Any
 KIND = "repvoice-parser"
 #: Every file of a model directory besides `meta.json`.
 MODEL_FILES: tuple[str, ...] = ("tagger.crfsuite", "resolver.json", "catalog.json", "vocab.json")
+#: Files a model has only when it learned them (the not-a-set detector), checked like the rest
+#: when `meta.json` lists them.
+OPTIONAL_FILES: tuple[str, ...] = ("gate.json",)
 META = "meta.json"
 #: The parts of `meta.json` that decide answers, covered by `meta_sha256`.
 ANSWER_KEYS: tuple[str, ...] = ("format", "follow_up_policy", "confidence")
@@ -63,7 +67,11 @@ def seal_meta(meta: dict[str, Any], contents: dict[str, bytes]) -> dict[str, Any
     return {
         "kind": KIND,
         **sealed,
-        "files": {name: file_entry(contents[name]) for name in MODEL_FILES},
+        "files": {
+            name: file_entry(contents[name])
+            for name in (*MODEL_FILES, *OPTIONAL_FILES)
+            if name in contents
+        },
         "meta_sha256": answer_digest(sealed),
     }
 
@@ -92,10 +100,14 @@ def read_meta(root: Path) -> dict[str, Any]:
     return meta
 
 
-def check_format(root: Path, meta: dict[str, Any], expected: int) -> None:
+def check_format(
+    root: Path, meta: dict[str, Any], expected: int, older: tuple[int, ...] = ()
+) -> None:
+    """Refuse a model format other than `expected` or one of the `older` ones still read."""
     fmt = meta.get("format")
-    if fmt != expected or isinstance(fmt, bool):
-        raise ModelError(f"{root}: model format {fmt!r}; this repvoice reads {expected}")
+    if fmt not in (expected, *older) or isinstance(fmt, bool):
+        readable = " or ".join(str(f) for f in (*older, expected))
+        raise ModelError(f"{root}: model format {fmt!r}; this repvoice reads {readable}")
 
 
 def read_verified(root: Path, meta: dict[str, Any]) -> dict[str, bytes]:
@@ -122,7 +134,7 @@ def read_verified(root: Path, meta: dict[str, Any]) -> dict[str, bytes]:
             f"meta.json and {', '.join(MODEL_FILES)})"
         )
     contents: dict[str, bytes] = {}
-    for name in MODEL_FILES:
+    for name in expected:
         path = root / name
         if not path.is_file():
             what = "a directory, not a file" if path.is_dir() else "missing"
@@ -153,14 +165,14 @@ def _checked_map(root: Path, files: Any) -> dict[str, tuple[int, str]]:
     where = f"{root}/meta.json: 'files'"
     if not isinstance(files, dict):
         raise ModelError(f"{where} must be an object of file checksums, not {_kind(files)}")
-    unknown = sorted(set(files) - set(MODEL_FILES))
+    unknown = sorted(set(files) - set(MODEL_FILES) - set(OPTIONAL_FILES))
     if unknown:
         raise ModelError(f"{where} lists {_listing(unknown)}, not a model file")
     missing = [n for n in MODEL_FILES if n not in files]
     if missing:
         raise ModelError(f"{where} has no checksum for {_listing(missing)}")
     out: dict[str, tuple[int, str]] = {}
-    for name in MODEL_FILES:
+    for name in (*MODEL_FILES, *(n for n in OPTIONAL_FILES if n in files)):
         entry = files[name]
         size = entry.get("bytes") if isinstance(entry, dict) else None
         digest = entry.get("sha256") if isinstance(entry, dict) else None
@@ -196,17 +208,20 @@ def _kind(value: Any) -> str:
 def seal_directory(root: Path) -> dict[str, Any]:
     """Add checksums to an existing model directory's `meta.json` (for models saved before
     they existed); returns the new meta. Refuses anything that is not a complete model."""
-    from repvoice.parser.model import MODEL_FORMAT
+    from repvoice.parser.model import MODEL_FORMAT, OLDER_FORMATS
 
     meta = read_meta(root)
-    check_format(root, meta, MODEL_FORMAT)
-    extra = sorted(p.name for p in root.iterdir() if p.name != META and p.name not in MODEL_FILES)
+    check_format(root, meta, MODEL_FORMAT, OLDER_FORMATS)
+    known = (*MODEL_FILES, *OPTIONAL_FILES)
+    extra = sorted(p.name for p in root.iterdir() if p.name != META and p.name not in known)
     if extra:
         raise ModelError(f"{root}: {_listing(extra)} not part of a model; move it out first")
     contents: dict[str, bytes] = {}
-    for name in MODEL_FILES:
+    for name in known:
         path = root / name
         if not path.is_file():
+            if name in OPTIONAL_FILES:
+                continue
             raise ModelError(f"{path}: missing (the model directory is incomplete)")
         contents[name] = path.read_bytes()
     sealed = seal_meta(meta, contents)

@@ -6,7 +6,8 @@ tagger) -> fields (decode, with the follow-up policy) -> calibrated confidence -
 A model directory holds `meta.json` (format version, training summary, follow-up policy,
 confidence model, and the checksums of the other files), `tagger.crfsuite` (the CRF weights),
 `resolver.json` (learned exercises and spoken forms), `catalog.json` (the catalogue it resolves
-against) and `vocab.json`. Loading verifies every checksum first (`integrity`).
+against), `vocab.json` and, when the training file had not-a-set examples, `gate.json` (the
+not-a-set detector, `gate`). Loading verifies every checksum first (`integrity`).
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from repvoice.catalog import Catalog, Exercise
 from repvoice.parser.confidence import LogisticCalibrator
 from repvoice.parser.decode import Decoded, FollowUpPolicy, decode
 from repvoice.parser.features import sentence_features, unloaded
+from repvoice.parser.gate import GATE_FILE, NotASetGate, gate_features
 from repvoice.parser.integrity import (
     META,
     MODEL_FILES,
+    OPTIONAL_FILES,
     ModelError,
     check_format,
     read_meta,
@@ -41,6 +44,7 @@ from repvoice.parser.tagger import Tagger
 from repvoice.parser.tokens import PUNCT, Token
 from repvoice.schema import (
     CONFIRMATION_THRESHOLD,
+    NOT_A_SET_CONFIDENCE,
     Alternative,
     Context,
     ExerciseId,
@@ -48,8 +52,10 @@ from repvoice.schema import (
     same_id,
 )
 
-#: Bumped when the directory layout or a component's saved form changes.
-MODEL_FORMAT = 1
+#: Bumped when the directory layout or a component's saved form changes (2: `gate.json`).
+MODEL_FORMAT = 2
+#: Formats still read: a format 1 model is one without a not-a-set detector.
+OLDER_FORMATS: tuple[int, ...] = (1,)
 #: Confidence never exceeds this when no exercise was named and none came from context.
 NO_EXERCISE_CONFIDENCE = 0.4
 
@@ -109,6 +115,10 @@ class Analysis:
     exercise_from_context: bool
     # the smallest gap between a number's label and its runner-up (CRF marginals)
     value_margin: float = 1.0
+    # P(not a set) from the detector (None: the model has none); past its threshold the
+    # answer names no exercise and no values
+    not_a_set: float | None = None
+    gated: bool = False
 
 
 class Parser:
@@ -124,6 +134,7 @@ class Parser:
         calibrator: LogisticCalibrator | None = None,
         vocab: frozenset[str] = frozenset(),
         meta: dict[str, Any] | None = None,
+        gate: NotASetGate | None = None,
     ) -> None:
         self.tagger = tagger
         self.resolver = resolver
@@ -132,6 +143,7 @@ class Parser:
         self.calibrator = calibrator
         self.vocab = vocab
         self.meta = meta or {}
+        self.gate = gate
 
     # --- persistence ----------------------------------------------------------------------
 
@@ -145,7 +157,7 @@ class Parser:
         root = Path(path) if path is not None else bundled_model_path()
         try:
             meta = read_meta(root)
-            check_format(root, meta, MODEL_FORMAT)
+            check_format(root, meta, MODEL_FORMAT, OLDER_FORMATS)
             contents = read_verified(root, meta)
         except OSError as exc:
             raise ModelError(f"{root}: cannot be read ({exc.strerror or exc})") from None
@@ -156,6 +168,9 @@ class Parser:
             policy = _policy(meta.get("follow_up_policy", {}))
             calibrator = _calibrator(meta.get("confidence"))
             tagger = Tagger(contents["tagger.crfsuite"])
+            gate = (
+                NotASetGate.from_dict(_json(contents[GATE_FILE])) if GATE_FILE in contents else None
+            )
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             raise ModelError(f"{root}: damaged model ({_first_line(exc)})") from None
         return cls(
@@ -166,6 +181,7 @@ class Parser:
             calibrator=calibrator,
             vocab=vocab,
             meta=meta,
+            gate=gate,
         )
 
     def save(self, path: str | Path) -> Path:
@@ -176,7 +192,8 @@ class Parser:
         """
         root = Path(path)
         if root.is_dir():
-            other = sorted(p.name for p in root.iterdir() if p.name not in (META, *MODEL_FILES))
+            known = (META, *MODEL_FILES, *OPTIONAL_FILES)
+            other = sorted(p.name for p in root.iterdir() if p.name not in known)
             if other:
                 raise ModelError(
                     f"{root}: holds {', '.join(other[:3])}, not part of a model; choose another "
@@ -189,6 +206,8 @@ class Parser:
             "catalog.json": _json_bytes(self.catalog.to_dict()),
             "vocab.json": _json_bytes(sorted(self.vocab)),
         }
+        if self.gate is not None:
+            contents[GATE_FILE] = _json_bytes(self.gate.to_dict())
         meta = seal_meta(
             {
                 **self.meta,
@@ -198,7 +217,10 @@ class Parser:
             },
             contents,
         )
-        for name in MODEL_FILES:
+        for name in OPTIONAL_FILES:  # a detector left by an earlier model is not this one's
+            if name not in contents:
+                (root / name).unlink(missing_ok=True)
+        for name in contents:
             (root / name).write_bytes(contents[name])
         # meta.json last: until it is written, the directory fails verification as a whole
         (root / META).write_bytes(_json_bytes(meta, indent=2))
@@ -241,9 +263,23 @@ class Parser:
             exercise=span,
             shorthand=ShorthandOrder.from_dict(self.meta.get("shorthand")),
         )
-        return Analysis(
+        analysis = Analysis(
             tokens, match, labels, marginals, seq_p, decoded, exercise, from_context, margin
         )
+        if self.gate is not None:
+            p = self.gate.probability(
+                gate_features(
+                    tokens, match, labels, decoded.fields, self.vocab, has_context=ctx is not None
+                )
+            )
+            analysis.not_a_set = p
+            if p >= self.gate.threshold:
+                analysis.gated = True
+                analysis.match = None
+                analysis.exercise = (None, None)
+                analysis.exercise_from_context = False
+                analysis.decoded = Decoded(labels=decoded.labels)
+        return analysis
 
     def parse(self, text: str, context: Context | dict[str, Any] | None = None) -> ParseResult:
         """Parse one transcript; `context` is the previous logged set, if any."""
@@ -319,6 +355,8 @@ class Parser:
             raw = self.calibrator.predict(self.confidence_features(analysis))
         if analysis.exercise[1] is None:
             raw = min(raw, NO_EXERCISE_CONFIDENCE)
+        if analysis.gated:
+            raw = min(raw, NOT_A_SET_CONFIDENCE)
         return round(max(0.0, min(1.0, raw)), 3)
 
     def _context_exercise(self, ctx: Context | None) -> tuple[ExerciseId | None, str | None]:

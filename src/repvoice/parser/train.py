@@ -14,6 +14,10 @@ default).
    nothing held out, or nothing to train on) is trained without cross-validation: no held-out
    figures and no calibrated confidence, and the report says why.
 6. Train the final tagger on everything and save the model directory.
+7. When the file has not-a-set examples (an answer with no exercise and no values: questions,
+   commands, chit-chat), fit the not-a-set detector (`gate`) on the held-out folds' analyses
+   of every example, its threshold chosen on folds of those; without them there is no
+   detector and the report says how to add them.
 
 A file that skips more than `max_skipped` of its records (default 5%) is refused before any
 training (`TooManySkipped`), so a wrong format never silently trains on a sliver of the data.
@@ -47,6 +51,7 @@ from repvoice.parser.confidence import (
 )
 from repvoice.parser.decode import FollowUpPolicy
 from repvoice.parser.features import sentence_features, unloaded
+from repvoice.parser.gate import NotASetGate, choose_threshold, fit_gate, gate_features
 from repvoice.parser.integrity import read_meta
 from repvoice.parser.model import CONFIDENCE_FEATURES, NO_EXERCISE_CONFIDENCE, Parser
 from repvoice.parser.numbers import spoken_numbers
@@ -59,6 +64,7 @@ from repvoice.schema import (
     Context,
     WorkoutSet,
     describe_validation_error,
+    is_not_a_set,
     same_id,
 )
 
@@ -111,6 +117,10 @@ class TrainReport:
     exercises_learned: int = 0
     exercises_adopted: int = 0
     aliases_learned: int = 0
+    # not-a-set examples and the detector fitted on them (None: no detector, see gate_skipped)
+    not_a_set_examples: int = 0
+    gate: dict[str, Any] | None = None
+    gate_skipped: str | None = None
     seconds: float = 0.0
 
     @property
@@ -149,6 +159,9 @@ class TrainReport:
             "exercises_learned": self.exercises_learned,
             "exercises_adopted": self.exercises_adopted,
             "aliases_learned": self.aliases_learned,
+            "not_a_set_examples": self.not_a_set_examples,
+            "not_a_set_detector": self.gate,
+            "not_a_set_detector_skipped": self.gate_skipped,
             "seconds": round(self.seconds, 2),
         }
 
@@ -232,7 +245,7 @@ def learn_policy(examples: Iterable[Example], resolver: ExerciseResolver) -> Fol
     votes: dict[str, Counter[bool]] = {"weight": Counter(), "reps": Counter(), "rpe": Counter()}
     for ex in examples:
         ctx = ex.context
-        if ctx is None:
+        if ctx is None or is_not_a_set(ex.gold):
             continue
         match = resolver.find(spoken_numbers(ex.text))
         if match is not None and not same_id(match.id, ctx.exercise_id):
@@ -304,9 +317,11 @@ def _tagger_data(
 
 
 def _vocab(examples: Iterable[Example]) -> frozenset[str]:
+    """The words of the sets (not-a-set lines' words would make every word look known)."""
     return frozenset(
         t.norm
         for ex in examples
+        if not is_not_a_set(ex.gold)
         for t in spoken_numbers(ex.text)
         if t.kind != PUNCT and t.value is None
     )
@@ -322,6 +337,7 @@ def _resolver_for(catalog: Catalog, examples: list[Example]) -> ExerciseResolver
             ex.context is not None and same_id(ex.context.exercise_id, ex.gold.get("exercise_id")),
         )
         for ex in examples
+        if not is_not_a_set(ex.gold)
     )
     return resolver
 
@@ -380,6 +396,8 @@ def train(
     else:
         report.folds = folds
         calibrator = held.calibrator()
+    report.not_a_set_examples = sum(1 for ex in examples if is_not_a_set(ex.gold))
+    gate = _fit_gate(held, folds, report)
     step("final model", folds, folds + 1)
     policy = learn_policy(examples, resolver)
     parser = Parser(
@@ -389,6 +407,7 @@ def train(
         policy=policy,
         calibrator=calibrator,
         vocab=_vocab(examples),
+        gate=gate,
     )
     if not isinstance(held, str):
         held.fill(report, calibrator)
@@ -419,6 +438,10 @@ class _HeldOut:
     conf_y: list[int] = field(default_factory=list)
     no_exercise: list[bool] = field(default_factory=list)
     verdicts: list[dict[str, bool | None]] = field(default_factory=list)
+    # every example's detector features, whether it is not a set, and its fold
+    gate_x: list[list[str]] = field(default_factory=list)
+    gate_y: list[bool] = field(default_factory=list)
+    gate_fold: list[int] = field(default_factory=list)
 
     def calibrator(self) -> LogisticCalibrator | None:
         if 0 < sum(self.conf_y) < len(self.conf_y):  # it needs both right and wrong answers
@@ -494,6 +517,21 @@ def _cross_validate(
         )
         for ex in held_out:
             analysis = parser.analyse(ex.text, ex.context)
+            negative = is_not_a_set(ex.gold)
+            held.gate_x.append(
+                gate_features(
+                    analysis.tokens,
+                    analysis.match,
+                    analysis.labels,
+                    analysis.decoded.fields,
+                    parser.vocab,
+                    has_context=ex.context is not None and not ex.context.is_empty(),
+                )
+            )
+            held.gate_y.append(negative)
+            held.gate_fold.append(k)
+            if negative:  # the detector answers these; accuracy and confidence are of sets
+                continue
             pred = {
                 "exercise_id": analysis.exercise[0],
                 "exercise_name": analysis.exercise[1],
@@ -505,6 +543,56 @@ def _cross_validate(
             held.conf_y.append(int(bool(verdict["core"])))
             held.no_exercise.append(analysis.exercise[1] is None)
     return held
+
+
+#: What train's report says when a file has no not-a-set examples.
+NO_NEGATIVES_HINT = (
+    "the training file has no not-a-set examples (answers with no exercise and no values), so "
+    "the parser cannot learn to tell questions, commands and chit-chat from sets; add some with "
+    "`repvoice data synth --negatives 0.08 ...` and `repvoice data merge`"
+)
+
+
+def _fit_gate(held: _HeldOut | str, folds: int, report: TrainReport) -> NotASetGate | None:
+    """The not-a-set detector, fitted on every example's held-out analysis, with a threshold
+    chosen on folds of those (None, and why in the report, when it cannot be fitted)."""
+    if report.not_a_set_examples == 0:
+        report.gate_skipped = NO_NEGATIVES_HINT
+        return None
+    if isinstance(held, str):
+        report.gate_skipped = f"cross-validation was skipped ({held})"
+        return None
+    if all(held.gate_y):
+        report.gate_skipped = "every example is not a set: there are no sets to tell them from"
+        return None
+    probabilities = [0.0] * len(held.gate_y)
+    for k in range(folds):
+        inside = [i for i, f in enumerate(held.gate_fold) if f != k]
+        outside = [i for i, f in enumerate(held.gate_fold) if f == k]
+        ys = [held.gate_y[i] for i in inside]
+        if not any(ys) or all(ys):
+            report.gate_skipped = (
+                f"fold {k + 1} of {folds} leaves only one kind of example (sets or not-a-set "
+                "lines) to fit the detector on; add more not-a-set examples"
+            )
+            return None
+        fold_gate = fit_gate([held.gate_x[i] for i in inside], ys)
+        for i in outside:
+            probabilities[i] = fold_gate.probability(held.gate_x[i])
+    threshold = choose_threshold(probabilities, held.gate_y)
+    gate = fit_gate(held.gate_x, held.gate_y)
+    gate.threshold = threshold
+    negatives = [p for p, y in zip(probabilities, held.gate_y, strict=True) if y]
+    sets = [p for p, y in zip(probabilities, held.gate_y, strict=True) if not y]
+    report.gate = {
+        "threshold": threshold,
+        "features": len(gate.weights),
+        "held_out_not_a_set_caught": round(
+            sum(p >= threshold for p in negatives) / len(negatives), 4
+        ),
+        "held_out_sets_lost": round(sum(p >= threshold for p in sets) / len(sets), 4),
+    }
+    return gate
 
 
 def _count(n: int, noun: str) -> str:
@@ -527,6 +615,7 @@ def load_report(model_dir: str | Path) -> dict[str, Any]:
 
 __all__ = [
     "MAX_SKIPPED_SHARE",
+    "NO_NEGATIVES_HINT",
     "Example",
     "TooManySkipped",
     "TrainReport",

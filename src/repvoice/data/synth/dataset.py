@@ -38,6 +38,7 @@ class DatasetSummary:
     seed: int
     train_path: Path
     test_path: Path | None
+    negatives: float = 0.0
     train: dict[str, Any] = field(default_factory=dict)
     test: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
@@ -51,6 +52,7 @@ class DatasetSummary:
             "generator": "repvoice.data.synth",
             "generator_version": GENERATOR_VERSION,
             "seed": self.seed,
+            "negatives": self.negatives,
             "catalog_sha256": sha256_of(bundled_catalog_path()),
             "command": (
                 f"repvoice data synth -n {self.train['records']} --seed {self.seed} "
@@ -60,6 +62,7 @@ class DatasetSummary:
                     if self.test_path is not None
                     else " --test-n 0"
                 )
+                + (f" --negatives {self.negatives:g}" if self.negatives else "")
             ),
             "files": files,
         }
@@ -83,25 +86,35 @@ def write_dataset(
     test_n: int = 0,
     test_path: str | Path | None = None,
     catalog: Catalog | None = None,
+    negatives: float = 0.0,
     on_record: Callable[[str], None] | None = None,
 ) -> DatasetSummary:
-    """Generate `n` train and `test_n` test records; the test texts never repeat a train text,
-    exactly or nearly. `on_record("train"|"test")` is called per record (progress)."""
+    """Generate `n` train and `test_n` test records, a `negatives` share of them not a set; the
+    test texts never repeat a train text, exactly or nearly. `on_record("train"|"test")` is
+    called per record (progress)."""
     start = time.perf_counter()
     catalog = catalog or Catalog.load()
     train_path = Path(train_path)
     test = Path(test_path) if test_path is not None else default_test_path(train_path)
     keys: set[str] = set()
-    summary = DatasetSummary(seed, train_path, test if test_n else None)
+    summary = DatasetSummary(seed, train_path, test if test_n else None, negatives)
     noisy = _write(
         train_path,
-        generate(n, seed, stream="train", catalog=catalog),
+        generate(n, seed, stream="train", catalog=catalog, negatives=negatives),
         keys,
         lambda: on_record and on_record("train"),
     )
     summary.train = _measure_file(train_path, noisy)
     if test_n:
-        examples = generate(test_n, seed, stream="test", catalog=catalog, exclude=keys, cover=False)
+        examples = generate(
+            test_n,
+            seed,
+            stream="test",
+            catalog=catalog,
+            exclude=keys,
+            cover=False,
+            negatives=negatives,
+        )
         noisy = _write(test, examples, set(), lambda: on_record and on_record("test"))
         summary.test = _measure_file(test, noisy)
     summary.seconds = round(time.perf_counter() - start, 3)

@@ -10,6 +10,7 @@ from typing import Any
 from repvoice.data.dedupe import near_key, user_text
 from repvoice.data.synth.prompts import CONTEXT_SEPARATOR
 from repvoice.data.synth.spoken import NUMBER_WORDS
+from repvoice.schema import is_not_a_set
 
 _CORE_NUMBER_WORDS = NUMBER_WORDS - {"oh", "point", "half", "buck", "a", "and"}
 _DIGITS = re.compile(r"\d+(?:[.:]\d+)?")
@@ -36,11 +37,13 @@ def count_numbers(text: str) -> tuple[int, int]:
 
 
 def measure(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """Shares that show how realistic and varied a dataset is (see the bundled-data tests)."""
+    """Shares that show how realistic and varied a dataset is (see the bundled-data tests).
+
+    `no_exercise` counts sets that name no exercise; `not_a_set` answers that log nothing."""
     n = 0
     texts: set[str] = set()
     near: set[str] = set()
-    digits = spoken = kg = followups = no_exercise = short_prompt = 0
+    digits = spoken = kg = followups = no_exercise = not_a_set = short_prompt = 0
     exercises: set[str] = set()
     for record in records:
         n += 1
@@ -61,6 +64,8 @@ def measure(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
             kg += 1
         if answer.get("exercise_id"):
             exercises.add(answer["exercise_id"])
+        elif is_not_a_set(answer):
+            not_a_set += 1
         else:
             no_exercise += 1
     share = lambda k: round(k / n, 4) if n else 0.0  # noqa: E731
@@ -72,6 +77,7 @@ def measure(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
         "kg": share(kg),
         "followups": share(followups),
         "no_exercise": share(no_exercise),
+        "not_a_set": share(not_a_set),
         "short_prompt": share(short_prompt),
         "exercises": len(exercises),
     }

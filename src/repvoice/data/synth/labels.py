@@ -16,6 +16,8 @@
   joined by ", ".
 - Confidence: the sample's clarity less penalties for STT errors, ambiguous aliases,
   corrections and reliance on context; at most 0.6 when no exercise is named.
+- Not a set (a question, a command, chit-chat, noise): no exercise and no values, only the
+  confidence `NOT_A_SET_CONFIDENCE`.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 
 from repvoice.catalog import Catalog
 from repvoice.data.synth.sample import KEEPS_REPS, Load, Sample
-from repvoice.schema import WorkoutSet, compact_dict
+from repvoice.schema import NOT_A_SET_CONFIDENCE, WorkoutSet, compact_dict
 
 BAR_LBS = 45
 
@@ -66,6 +68,8 @@ def confidence(sample: Sample) -> float:
 
 def gold(sample: Sample, catalog: Catalog) -> dict[str, Any]:
     """The assistant answer for a sample, as an ordered dict with nulls removed."""
+    if sample.kind == "not_a_set":
+        return {"confidence": NOT_A_SET_CONFIDENCE}
     ctx = sample.context if sample.uses_context else None
     exercise = sample.exercise
     if exercise is None and ctx is not None:

@@ -13,7 +13,7 @@ from repvoice.catalog import Exercise
 
 LoadKind = Literal["plain", "plates", "bar", "pair", "added", "same", "delta"]
 EffortKind = Literal["rpe", "rir", "failure"]
-Kind = Literal["set", "timed", "cardio", "followup", "no_exercise"]
+Kind = Literal["set", "timed", "cardio", "followup", "no_exercise", "not_a_set"]
 
 #: Follow-up forms whose missing reps come from the context ("add 10 pounds" keeps the reps).
 KEEPS_REPS = frozenset({"same_again", "same_but", "delta", "drop_to", "same_weight_exercise"})

@@ -3,6 +3,8 @@
 Each builder draws the meaning first (exercise, load, reps, effort, ...) and then one of many
 ways of saying it. Shares (per utterance, train and test alike; see also `generator`):
 
+- not-a-set lines (questions, app commands, chit-chat, noise; see `negatives`) only when
+  asked for (`--negatives`, a share of all utterances; the shares below are of the rest);
 - kind: 2.5 % no exercise named, 13 % follow-ups with context (a tenth of them name a new
   exercise), the rest single sets, timed holds, carries and cardio as the exercise demands;
 - number style: 56 % digits, 30 % words, 14 % mixed; 18 % of loads in kg;
@@ -26,6 +28,7 @@ from collections.abc import Callable
 from repvoice.catalog import Catalog, Exercise
 from repvoice.catalog.catalog import normalise_alias
 from repvoice.data.synth import templates as t
+from repvoice.data.synth.negatives import not_a_set
 from repvoice.data.synth.noise import format_like_stt, mishear
 from repvoice.data.synth.profiles import (
     KETTLEBELL_KG,
@@ -350,10 +353,15 @@ class Scenarios:
 
     # -- entry point -----------------------------------------------------------------------
 
-    def build(self, rng: random.Random, exercise: Exercise | None = None) -> Sample:
-        """One sample; `exercise` forces a plain set of that exercise (catalogue coverage)."""
+    def build(
+        self, rng: random.Random, exercise: Exercise | None = None, *, negative: bool = False
+    ) -> Sample:
+        """One sample; `exercise` forces a plain set of that exercise (catalogue coverage);
+        `negative` asks for a not-a-set utterance (a question, a command, chit-chat)."""
         style = self._style(rng)
-        if exercise is None:
+        if negative:
+            sample = self._not_a_set(rng, style)
+        elif exercise is None:
             roll = rng.random()
             if roll < 0.025:
                 sample = self._no_exercise(rng, style)
@@ -903,6 +911,25 @@ class Scenarios:
             if not any(w in core for w in ("reps", "got", "did")):
                 core += " reps"
         return self._finish(s, self._join([core, *extras], rng), rng)
+
+    def _not_a_set(self, rng: random.Random, style: Style) -> Sample:
+        """A line that logs nothing; now and then said while a previous set is on screen."""
+        s = Sample("not_a_set")
+        names = [self.said_name(e, self.alias_for(e, rng)[0], rng)
+                 for e in (self.draw_exercise(rng), self.draw_exercise(rng))]  # fmt: skip
+        kind, text = not_a_set(rng, style, names[0], names[1])
+        s.followup = None
+        s.extras["not_a_set"] = kind
+        if _chance(rng, 0.15):
+            prev = rng.choices(self.context_pool, self.context_weights)[0]
+            s.context = {"current_exercise_id": prev.id, "last_reps": draw_reps(prev, rng)}
+        if kind in ("question", "exercise_talk") and _chance(rng, 0.4):
+            text += "?"
+        if kind not in ("noise", "gibberish") and _chance(rng, 0.1):
+            text, made = mishear(text, rng)
+            s.noise = tuple(made)
+        s.text = format_like_stt(" ".join(text.split()), rng)
+        return s
 
     # -- follow-ups ------------------------------------------------------------------------
 
