@@ -62,7 +62,19 @@ def test_no_negatives_keeps_the_old_stream() -> None:
     assert plain == zero
     assert not any(is_not_a_set(a) for a in _answers(plain))
     with pytest.raises(ValueError, match="share"):
-        next(generate(10, 3, negatives=0.9))
+        next(generate(10, 3, negatives=1.5))
+
+
+def test_negatives_sit_among_the_sets_of_a_smaller_run() -> None:
+    # adding not-a-set lines never reshuffles the sets: they are a run with k fewer records
+    mixed = [e.record for e in generate(60, 3, negatives=0.25)]
+    assert len(mixed) == 60
+    negative = [is_not_a_set(a) for a in _answers(mixed)]
+    assert sum(negative) == 15
+    sets = [r for r, neg in zip(mixed, negative, strict=True) if not neg]
+    assert sets == [e.record for e in generate(45, 3)]
+    only = _answers([e.record for e in generate(20, 3, negatives=1.0)])
+    assert len(only) == 20 and all(is_not_a_set(a) for a in only)
 
 
 def test_manifest_command_names_the_share(tmp_path: Path) -> None:

@@ -11,9 +11,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-#: Records in the bundled files: the sizes of the original app's train and test sets.
-TRAIN_SIZE = 3890
-TEST_SIZE = 384
+#: Sets in the bundled files: the sizes of the original app's train and test sets.
+TRAIN_SETS = 3890
+TEST_SETS = 384
+#: Records in the bundled files: those sets plus 12% not-a-set lines (questions, commands).
+TRAIN_SIZE = 4420
+TEST_SIZE = 436
 
 
 def default_dir() -> Path:
@@ -22,12 +25,13 @@ def default_dir() -> Path:
 
 
 def default_train_path() -> Path:
-    """The bundled training file (3,890 records)."""
+    """The bundled training file (4,420 records: 3,890 sets and 530 not-a-set lines)."""
     return default_dir() / "train.jsonl"
 
 
 def default_test_path() -> Path:
-    """The bundled test file (384 records; no text shared with the training file)."""
+    """The bundled test file (436 records: 384 sets and 52 not-a-set lines; no text shared
+    with the training file)."""
     return default_dir() / "test.jsonl"
 
 

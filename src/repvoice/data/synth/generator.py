@@ -4,9 +4,10 @@ Each stream ("train", "test") draws from its own `random.Random`, seeded from th
 stream name (never the global generator or `hash()`), so the same seed always gives the same
 bytes. The train stream names every catalogue exercise at least once (when it has room);
 popularity decides the rest; a `negatives` share of the records (exactly, rounded) are not a
-set. User texts are kept distinct by `near_key`, except that short
-context follow-ups ("same again") may repeat a few times, as they do in real logs; the test
-stream never repeats a train text, exactly or nearly.
+set, drawn from a stream of their own and placed among sets that are exactly those of a run with
+that many fewer records and no negatives. User texts are kept distinct by `near_key`, except
+that short context follow-ups ("same again") may repeat a few times, as they do in real logs;
+the test stream never repeats a train text, exactly or nearly.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ GENERATOR_VERSION = "1.2"
 
 #: How often the same short follow-up text may appear in one stream.
 MAX_FOLLOWUP_REPEATS = 3
-#: Largest share of not-a-set examples: the parser is for sets, most of what it hears is sets.
-MAX_NEGATIVES = 0.5
+#: Largest share of not-a-set examples: 1 writes only not-a-set lines (to merge into a file).
+MAX_NEGATIVES = 1.0
 _ATTEMPTS = 200
 
 
@@ -58,6 +59,24 @@ def to_record(sample: Sample, catalog: Catalog) -> dict[str, Any]:
     }
 
 
+def _negative(
+    scenarios: Scenarios,
+    rng: random.Random,
+    catalog: Catalog,
+    exclude: Collection[str],
+    seen: set[str],
+    i: int,
+) -> Example:
+    """One not-a-set example, new to this file and to `exclude`."""
+    for _ in range(_ATTEMPTS):
+        sample = scenarios.build(rng, negative=True)
+        key = near_key(sample.text)
+        if key and key not in exclude and key not in seen:
+            seen.add(key)
+            return Example(sample, to_record(sample, catalog))
+    raise RuntimeError(f"could not find a new not-a-set line for example {i + 1}")
+
+
 def generate(
     n: int,
     seed: int,
@@ -76,19 +95,32 @@ def generate(
         raise ValueError(f"negatives must be a share from 0 to {MAX_NEGATIVES}, not {negatives}")
     catalog = catalog or Catalog.load()
     scenarios = Scenarios(catalog)
+    k = round(negatives * n)
+    if k:
+        # The sets are the same draw as a run of n - k with no negatives, and the not-a-set
+        # lines come from their own stream: changing one never reshuffles the other.
+        sets = generate(n - k, seed, stream=stream, catalog=catalog, exclude=exclude, cover=cover)
+        neg_rng = stream_rng(seed, f"{stream}/not-a-set")
+        slots = set(neg_rng.sample(range(n), k))
+        seen_neg: set[str] = set()
+        for i in range(n):
+            if i not in slots:
+                example = next(sets)
+            else:
+                example = _negative(scenarios, neg_rng, catalog, exclude, seen_neg, i)
+            if on_example is not None:
+                on_example(example)
+            yield example
+        return
     rng = stream_rng(seed, stream)
     forced: dict[int, Any] = {}
     if cover and n >= 2 * len(catalog):
-        slots = rng.sample(range(n), len(catalog))
-        forced = dict(zip(slots, catalog, strict=True))
-    negative: set[int] = set()
-    if negatives > 0:  # drawn only when asked for, so a seed without negatives keeps its bytes
-        free = [i for i in range(n) if i not in forced]
-        negative = set(rng.sample(free, min(len(free), round(negatives * n))))
+        slots_ = rng.sample(range(n), len(catalog))
+        forced = dict(zip(slots_, catalog, strict=True))
     seen: Counter[str] = Counter()
     for i in range(n):
         for _ in range(_ATTEMPTS):
-            sample = scenarios.build(rng, forced.get(i), negative=i in negative)
+            sample = scenarios.build(rng, forced.get(i))
             key = near_key(sample.text)
             if key in exclude or not key:
                 continue

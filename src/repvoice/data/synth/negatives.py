@@ -101,6 +101,7 @@ _EXERCISE_TALK = (
     "chart my {ex} progress",
 )
 #: Loads and reps that are someone else's, planned, wished for or long past: nothing logged.
+#: Not a bare "he got 5": a coach logging an athlete's set says just that.
 _NUMBERS_TALK = (
     "{plan} {n} sets of {n} on {ex} {later}",
     "{plan} {big} on {ex} {later}",
@@ -110,8 +111,6 @@ _NUMBERS_TALK = (
     "{who} did {n} {ex}",
     "{who} did {big} on {ex} today",
     "{who} benched {big}",
-    "{who} just hit {big} for {n}",
-    "{who} just did {big} on {ex}",
     "{who} can {ex} {big}",
     "watching {who} do {big} on {ex}",
     "that guy is doing {big} on {ex} for {n}",
@@ -283,7 +282,7 @@ _BODY = ("shoulder", "knee", "back", "lower back", "elbow", "wrist", "hip", "nec
          "legs", "hamstring", "quads", "arms", "abs", "calves")  # fmt: skip
 _WHO = ("mom", "dad", "Mike", "Sarah", "my wife", "my husband", "my trainer", "my buddy", "Alex",
         "Jess", "coach", "the front desk", "my friend", "my brother", "my sister", "this guy",
-        "some kid", "my roommate", "my partner", "she", "he", "the guy next to me")  # fmt: skip
+        "some kid", "my roommate", "my partner", "the guy next to me")  # fmt: skip
 #: Whose set it is when it is not the speaker's today, and when.
 _PLANS = ("I'm planning", "I plan to do", "I'm hoping to do", "I'm thinking about", "gonna try",
           "I might do", "tomorrow I want", "I should do")  # fmt: skip
