@@ -58,7 +58,7 @@ CASES: list[tuple[str, dict, str]] = [
     (
         BLORP,
         {"exercise_name": "Goblet Squat", "weight": 40, "weight_unit": "kg"},
-        # Not JSON: the local answer (no exercise) stands, unconfirmed.
+        # Not JSON: the local answer (not a set: no exercise, no load) stands, unconfirmed.
         "Sorry, I could not parse that.",
     ),
     (
@@ -117,9 +117,10 @@ def test_eval_json_has_the_routed_row(testfile: Path, server: ChatServer, tmp_pa
     assert (local["right"]["core"], remote["right"]["core"]) == (2, 3)
     assert routed["examples"] == routed["answered"] == 5
     assert routed["right"] == {
-        "exercise": 4,  # the unusable fallback reply left the local answer (no exercise)
-        "weight": 5,
-        "weight_unit": 4,  # judged only where the gold has a weight
+        # the unusable fallback reply left the local answer: not a set, so no exercise or load
+        "exercise": 4,
+        "weight": 4,
+        "weight_unit": 3,  # judged only where the gold has a weight
         "reps": 5,
         "sets": 5,
         "rpe": 5,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from repvoice import Context
-from repvoice.data.bundled import default_train_path
+from repvoice.data.bundled import TRAIN_SIZE, default_train_path
 from repvoice.parser.align import FAIL, NOTE, REPS, RIR, RPE, W_UP, W, align
 from repvoice.parser.model import ModelError, Parser, bundled_model_path
 from repvoice.parser.numbers import spoken_numbers
@@ -240,7 +240,7 @@ def test_bundled_model_was_trained_on_the_bundled_data() -> None:
     meta = json.loads((bundled_model_path() / "meta.json").read_text())
     assert meta["source_sha256"] == hashlib.sha256(default_train_path().read_bytes()).hexdigest()
     report = meta["report"]
-    assert report["examples"] == 3890
+    assert report["examples"] == TRAIN_SIZE
     assert report["accuracy_at_or_above_threshold"] >= 0.98  # the calibration target
 
 

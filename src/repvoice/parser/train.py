@@ -290,8 +290,12 @@ def _fold_of(text: str, folds: int) -> int:
 def _tagger_data(
     examples: list[Example], resolver: ExerciseResolver, report: TrainReport | None
 ) -> tuple[list[list[list[str]]], list[list[str]]]:
+    """The tagger's sentences and labels. Not-a-set lines are left out: the detector answers
+    them, and their all-"O" labels would teach the tagger that "plank 60" logs nothing."""
     xs, ys = [], []
     for ex in examples:
+        if is_not_a_set(ex.gold):
+            continue
         tokens = spoken_numbers(ex.text)
         if not tokens:
             continue
