@@ -19,8 +19,12 @@ import argparse
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+from repvoice.data.bundled import default_train_path
+from repvoice.data.dedupe import user_text
+from repvoice.data.jsonl import read_records
 from repvoice.evaluate.metrics import score_fields
 from repvoice.parser.confidence import reliability_table
 from repvoice.parser.model import ModelError, Parser
@@ -66,6 +70,7 @@ class KindResult:
     confidences: list[float] = field(default_factory=list)
     right: list[bool] = field(default_factory=list)
     named: list[bool] = field(default_factory=list)  # the answer names an exercise
+    trained: list[bool] = field(default_factory=list)  # the text is in the training file
     # (text, what it answered, confidence) of silent errors: what the app would save unasked
     silent: list[tuple[str, str, float]] = field(default_factory=list)
 
@@ -89,7 +94,15 @@ def set_number(path: Path) -> int:
     return int(found.group(1)) if found else 1
 
 
+@cache
+def _training_texts() -> frozenset[str]:
+    return frozenset(
+        " ".join(user_text(r).lower().split()) for _, r in read_records(default_train_path())
+    )
+
+
 def evaluate(parser: Parser, kind: str, path: Path, held: frozenset[int]) -> KindResult:
+    trained = _training_texts()
     report = TrainReport(source=str(path))
     n = set_number(path)
     res = KindResult(kind, f"{kind} set {n}", path, n in held)
@@ -103,6 +116,7 @@ def evaluate(parser: Parser, kind: str, path: Path, held: frozenset[int]) -> Kin
         res.confidences.append(parsed.confidence)
         res.right.append(ok)
         res.named.append(pred.get("exercise_name") is not None)
+        res.trained.append(" ".join(ex.text.lower().split()) in trained)
         if not ok and parsed.confidence >= CONFIRMATION_THRESHOLD:
             shown = ", ".join(
                 f"{k}={pred[k]}"
@@ -130,6 +144,14 @@ def table(results: list[KindResult], threshold: float) -> str:
             f"{_pct(r.share(r.silent_wrong(threshold)))} | {target} | "
             f"{'—' if met is None else ('yes' if met else '**NO**')} |"
         )
+    for r in results:
+        fresh = [x for x, t in zip(r.right, r.trained, strict=True) if not t]
+        if r.kind == "not a set" and len(fresh) < r.n:
+            rows.append(
+                f"\n{r.name}: {r.n - len(fresh)} of its lines (stock commands such as "
+                f'"cancel") are also in the bundled training file; on the other {len(fresh)}, '
+                f"right {_pct(sum(fresh) / len(fresh) if fresh else None)}."
+            )
     return "\n".join(rows)
 
 
