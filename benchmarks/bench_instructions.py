@@ -2,9 +2,10 @@
 
 Run:  .venv/bin/python benchmarks/bench_instructions.py [--ref SRC_DIR] [--texts 150]
 
-Counts the instructions of `Parser.parse` over the first `--texts` transcripts of the bundled
-test split (a run that parses them minus one that only loads the model). With `--ref`, the same
-is counted for another checkout's `src` directory (put first on `PYTHONPATH`), e.g. a
+Counts the instructions of `Parser.parse` over the first `--texts` transcripts of this checkout's
+tests/data/handwritten_eval.jsonl (a run that parses them minus one that only loads the model),
+so a reference parses the very same texts. With `--ref`, the same is counted for another
+checkout's `src` directory (put first on `PYTHONPATH`) and its bundled model, e.g. a
 `git worktree add /tmp/ref COMMIT` of an earlier commit, and the two are printed side by side.
 Needs valgrind (`apt-get install valgrind`). Prints; writes no section.
 """
@@ -19,12 +20,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+#: The transcripts parsed, read from this checkout for the reference too.
+TEXTS = Path(__file__).resolve().parents[1] / "tests" / "data" / "handwritten_eval.jsonl"
+
 CHILD = """
 import json, sys
-from repvoice.data.bundled import default_test_path
 from repvoice.parser.model import Parser
 parser = Parser.load()
-texts = [json.loads(line)["messages"][1]["content"] for line in open(default_test_path())]
+texts = [json.loads(line)["messages"][1]["content"] for line in open(sys.argv[3])]
 texts = texts[: int(sys.argv[2])]
 parser.parse(texts[0])
 if sys.argv[1] == "1":  # "0" only loads, so the difference is the parsing alone
@@ -42,7 +45,7 @@ def instructions(src: Path | None, parses: int, texts: int) -> int:
         out = subprocess.run(
             [
                 "valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/cg.out",
-                sys.executable, "-c", CHILD, str(parses), str(texts),
+                sys.executable, "-c", CHILD, str(parses), str(texts), str(TEXTS),
             ],
             env=env, capture_output=True, text=True, check=True,
         )  # fmt: skip

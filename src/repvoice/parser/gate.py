@@ -51,9 +51,26 @@ def gate_features(
     has_context: bool,
 ) -> list[str]:
     """The detector's features of one analysed utterance."""
+    words, out = _parts(tokens, match, labels, fields, vocab, has_context=has_context)
+    for w in words:
+        out.extend(_word_features(w))
+    return out
+
+
+def _parts(
+    tokens: Sequence[Token],
+    match: Match | None,
+    labels: Sequence[str],
+    fields: Mapping[str, Any],
+    vocab: Collection[str],
+    *,
+    has_context: bool,
+) -> tuple[list[str], list[str]]:
+    """The plain words (each gives `_word_features`) and every other feature."""
     out = ["bias"]
     words: list[str] = []
-    numbers = known = plain = 0
+    plain: list[str] = []
+    numbers = known = 0
     for t in tokens:
         if t.kind == PUNCT:
             if t.norm in "?!":
@@ -65,9 +82,8 @@ def gate_features(
             continue
         w = t.norm
         words.append(w)
-        plain += 1
+        plain.append(w)
         known += w in vocab
-        out.extend(_word_features(w))
     if words:
         out.append("f=" + words[0])
         if len(words) > 1:
@@ -76,7 +92,7 @@ def gate_features(
         out.append("l=" + words[-1])
     out.append(f"n={min(numbers, 3)}")
     out.append(f"len={min(len(words), 8)}")
-    out.append(f"known={round(4 * known / plain) if plain else -1}")
+    out.append(f"known={round(4 * known / len(plain)) if plain else -1}")
     if match is None:
         out.append("m=none")
     else:
@@ -90,7 +106,7 @@ def gate_features(
     out.extend("has=" + f for f in _FIELDS if fields.get(f) is not None)
     if has_context:
         out.append("ctx")
-    return out
+    return plain, out
 
 
 @lru_cache(maxsize=4096)
@@ -109,13 +125,40 @@ class NotASetGate:
     weights: dict[str, float]
     threshold: float = 0.5
 
+    def __post_init__(self) -> None:
+        # a word's features always add up to the same weight: summed once per word, from
+        # trigram weights keyed without their "c=" so no feature string is built
+        self._trigrams = {k[2:]: v for k, v in self.weights.items() if k.startswith("c=")}
+        self._word_weight = lru_cache(maxsize=8192)(self._word_weight_uncached)
+
+    def _word_weight_uncached(self, word: str) -> float:
+        z = self.weights.get("w=" + word, 0.0)
+        if len(word) <= 2:
+            return z
+        get = self._trigrams.get
+        padded = f"<{word}>"
+        return z + sum(get(padded[i : i + 3], 0.0) for i in range(len(padded) - 2))
+
     def probability(self, features: Sequence[str]) -> float:
         """P(not a set) of one utterance's features."""
         get = self.weights.get
-        z = sum(get(f, 0.0) for f in features)
-        if z < -30:
-            return 0.0
-        return 1.0 / (1.0 + math.exp(-z)) if z < 30 else 1.0
+        return _sigmoid(sum(get(f, 0.0) for f in features))
+
+    def probability_of(
+        self,
+        tokens: Sequence[Token],
+        match: Match | None,
+        labels: Sequence[str],
+        fields: Mapping[str, Any],
+        vocab: Collection[str],
+        *,
+        has_context: bool,
+    ) -> float:
+        """`probability(gate_features(...))`, with each word's weight summed once."""
+        words, other = _parts(tokens, match, labels, fields, vocab, has_context=has_context)
+        get = self.weights.get
+        z = sum(get(f, 0.0) for f in other) + sum(map(self._word_weight, words))
+        return _sigmoid(z)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -142,6 +185,12 @@ class NotASetGate:
         if not isinstance(threshold, int | float) or not 0.0 < threshold < 1.0:
             raise ValueError("gate.json's threshold is not a probability between 0 and 1")
         return cls({k: float(v) for k, v in weights.items()}, float(threshold))
+
+
+def _sigmoid(z: float) -> float:
+    if z < -30:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-z)) if z < 30 else 1.0
 
 
 def fit_gate(features: Sequence[list[str]], not_a_set: Sequence[bool]) -> NotASetGate:

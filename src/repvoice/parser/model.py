@@ -24,7 +24,7 @@ from repvoice.catalog import Catalog, Exercise
 from repvoice.parser.confidence import LogisticCalibrator
 from repvoice.parser.decode import Decoded, FollowUpPolicy, decode
 from repvoice.parser.features import sentence_features, unloaded
-from repvoice.parser.gate import GATE_FILE, NotASetGate, gate_features
+from repvoice.parser.gate import GATE_FILE, NotASetGate
 from repvoice.parser.integrity import (
     META,
     MODEL_FILES,
@@ -145,6 +145,17 @@ class Parser:
         self.meta = meta or {}
         self.gate = gate
 
+    @property
+    def meta(self) -> dict[str, Any]:
+        """What `meta.json` records: provenance, report, threshold, shorthand order."""
+        return self._meta
+
+    @meta.setter
+    def meta(self, value: dict[str, Any]) -> None:
+        self._meta = value
+        # read once here, not on every parse
+        self._shorthand_order = ShorthandOrder.from_dict(value.get("shorthand"))
+
     # --- persistence ----------------------------------------------------------------------
 
     @classmethod
@@ -261,16 +272,14 @@ class Parser:
             policy=self.policy,
             kind=ExerciseKind.of(self._entry(match, exercise[0])),
             exercise=span,
-            shorthand=ShorthandOrder.from_dict(self.meta.get("shorthand")),
+            shorthand=self._shorthand_order,
         )
         analysis = Analysis(
             tokens, match, labels, marginals, seq_p, decoded, exercise, from_context, margin
         )
         if self.gate is not None:
-            p = self.gate.probability(
-                gate_features(
-                    tokens, match, labels, decoded.fields, self.vocab, has_context=ctx is not None
-                )
+            p = self.gate.probability_of(
+                tokens, match, labels, decoded.fields, self.vocab, has_context=ctx is not None
             )
             analysis.not_a_set = p
             if p >= self.gate.threshold:
@@ -311,8 +320,24 @@ class Parser:
         """The confidence model's inputs, in `CONFIDENCE_FEATURES` order."""
         m = a.match
         fields = a.decoded.fields
-        words = [t.norm for t in a.tokens if t.kind != PUNCT and t.value is None]
-        oov = sum(1 for w in words if w not in self.vocab) / len(words) if words else 0.0
+        vocab = self.vocab
+        # one pass over the tokens for the counts and minima below (a tenth of a parse else)
+        words = unknown = numbers = corrections = 0
+        slot_min: float | None = None  # least marginal of a core slot's label
+        free_min: float | None = None  # least marginal of a number labelled "O"
+        for t, p, lab in zip(a.tokens, a.marginals, a.labels, strict=False):
+            if t.value is not None:
+                numbers += 1
+                if lab == "O" and (free_min is None or p < free_min):
+                    free_min = p
+            elif t.kind != PUNCT:
+                words += 1
+                unknown += t.norm not in vocab
+            if t.norm in CORRECTIONS:
+                corrections += 1
+            if lab in _CORE_SLOTS and (slot_min is None or p < slot_min):
+                slot_min = p
+        oov = unknown / words if words else 0.0
         marg = a.marginals or [1.0]
         return [
             float(m is not None and m.method == "exact"),
@@ -330,11 +355,9 @@ class Parser:
             float(a.decoded.weight_source == "change"),
             float(a.decoded.weight_source == "context"),
             math.log1p(len(a.tokens)),
-            min((p for p, lab in zip(marg, a.labels, strict=False) if lab in _CORE_SLOTS),
-                default=1.0),
-            min((p for t, p, lab in zip(a.tokens, marg, a.labels, strict=False)
-                 if t.value is not None and lab == "O"), default=1.0),
-            float(sum(1 for t in a.tokens if t.value is not None)),
+            1.0 if slot_min is None else slot_min,
+            1.0 if free_min is None else free_min,
+            float(numbers),
             float("reps" not in fields and "duration_seconds" not in fields),
             float("weight" not in fields and m is not None and not unloaded(m.exercise)),
             float(a.decoded.repaired),
@@ -344,7 +367,7 @@ class Parser:
             float(_shorthand(a.tokens)),
             float(a.decoded.shorthand),
             float(self.resolver.leftover_words(a.tokens, m)),
-            float(sum(1 for t in a.tokens if t.norm in CORRECTIONS)),
+            float(corrections),
         ]  # fmt: skip
 
     def confidence(self, analysis: Analysis) -> float:

@@ -46,6 +46,8 @@ _LEVELS = frozenset({"lvl", "lv", "level", "zone", "speed", "incline"})
 _TIMES = TIME_WORDS
 _LOAD_CUES = frozenset({"w", "with", "plus", "+"})
 _SEPARATORS = frozenset({"x", "*"})
+#: The words `_measures` reads a number as a measure by.
+_MEASURE_MARKS = _DISTANCES | {'"', "''", "lvl", "lv"}
 _PLATE_WORDS = frozenset({"pl", "plate", "plates", "wheel", "wheels"})
 #: Words after "70s" that make it a pair of dumbbells or kettlebells.
 _PAIR_WORDS = frozenset(
@@ -132,14 +134,23 @@ def fix_shorthand(
     ex_start, ex_end = exercise or (-1, -1)
     free = [not ex_start <= i < ex_end for i in range(len(tokens))]
     labels = _Written(out)
-    _measures(tokens, labels, free, kind)
+    # each rule needs its mark ("@", "x", ",", "-", a unit) among the words: most speech has
+    # none, and skipping a rule that cannot fire changes nothing
+    norms = {t.norm for t in tokens}
+    if not norms.isdisjoint(_MEASURE_MARKS):
+        _measures(tokens, labels, free, kind)
     _paired_seconds(tokens, labels, free, kind)
-    _at_signs(tokens, labels, free)
-    _ranges(tokens, labels, free, found, text)
-    _rep_lists(tokens, labels, free, found, text)
-    _chains(tokens, labels, free, kind, order, follow_up)
+    if "@" in norms:
+        _at_signs(tokens, labels, free)
+    if "-" in norms:
+        _ranges(tokens, labels, free, found, text)
+    if "," in norms:
+        _rep_lists(tokens, labels, free, found, text)
+    if not norms.isdisjoint(_SEPARATORS):
+        _chains(tokens, labels, free, kind, order, follow_up)
     _bare_counts(tokens, labels, free, kind)
-    _typed_plates(tokens, labels, kind)
+    if "pl" in norms:
+        _typed_plates(tokens, labels, kind)
     out[:] = labels
     found.labels = sum(1 for i in labels.written if labels[i] not in ("O", NOTE))
     return found
