@@ -130,6 +130,29 @@ def test_follow_up_change_and_reps(parser: Parser) -> None:
     assert (got["weight"], got["reps"]) == (295, 3)
 
 
+def test_signed_loads_in_a_follow_up_are_changes(parser: Parser) -> None:
+    context = {"exercise_name": "Barbell Back Squat", "weight": 80, "weight_unit": "kg", "reps": 5}
+    assert fields(parser, "/add +5kg", context)["weight"] == 85
+    got = fields(parser, "-10 x 10", {**context, "weight": 160, "weight_unit": "lbs"})
+    assert (got["weight"], got["reps"]) == (150, 10) and "sets" not in got
+
+
+def test_a_unit_after_a_chain_is_the_loads(parser: Parser) -> None:
+    got = fields(parser, "romanian deadlift 120x8x3 kg")
+    assert (got["weight"], got["weight_unit"], got["reps"], got["sets"]) == (120, "kg", 8, 3)
+    got = fields(parser, "back squat 5x3x140kg")
+    assert (got["weight"], got["weight_unit"]) == (140, "kg")
+
+
+def test_typed_rest_and_typed_seconds_on_cardio(parser: Parser) -> None:
+    got = parser.parse("seated leg curl 3x12 @ 120 r90").model_dump()
+    assert (got["weight"], got["reps"], got["rest_seconds"]) == (120, 12, 90)
+    got = parser.parse("spin bike 6x30s sprints r90").model_dump()
+    assert (got["sets"], got["duration_seconds"], got["rest_seconds"]) == (6, 30, 90)
+    # spoken letters stay RIR
+    assert parser.parse("hack squat 270 for 8 r i r 1").model_dump()["rest_seconds"] is None
+
+
 def test_shorthand_labels_are_counted(parser: Parser) -> None:
     assert parser.analyse("front squat 265x4x2").decoded.shorthand >= 2
     assert parser.analyse("front squat two sixty five for four").decoded.shorthand == 0

@@ -46,6 +46,7 @@ _LEVELS = frozenset({"lvl", "lv", "level", "zone", "speed", "incline"})
 _TIMES = TIME_WORDS
 _LOAD_CUES = frozenset({"w", "with", "plus", "+"})
 _SEPARATORS = frozenset({"x", "*"})
+_SIGNS = frozenset({"+", "-"})
 #: The words `_measures` reads a number as a measure by.
 _MEASURE_MARKS = _DISTANCES | {'"', "''", "lvl", "lv"}
 _PLATE_WORDS = frozenset({"pl", "plate", "plates", "wheel", "wheels"})
@@ -117,6 +118,7 @@ class _Item:
     loaded: bool  # a unit, plates or a pair say it is a load
     change: bool = False  # "+10"
     plate: bool = False  # "2pl a side": every token is the load
+    unit_only: bool = False  # loaded only by the unit typed after it ("3 kg")
 
 
 def fix_shorthand(
@@ -148,6 +150,10 @@ def fix_shorthand(
         _rep_lists(tokens, labels, free, found, text)
     if not norms.isdisjoint(_SEPARATORS):
         _chains(tokens, labels, free, kind, order, follow_up)
+    if "r" in norms:
+        _typed_rests(tokens, labels, free)
+    if follow_up and not norms.isdisjoint(_SIGNS):
+        _signed_changes(tokens, labels, free)
     _bare_counts(tokens, labels, free, kind)
     if "pl" in norms:
         _typed_plates(tokens, labels, kind)
@@ -298,15 +304,17 @@ def _item(tokens: Sequence[Token], free: list[bool], i: int, plates: dict[int, i
         return _Item(i, plates[i], tok.value or 0.0, True, change, plate=True)
     end = i + 1
     loaded = _is_paired_s(tok) or change or (tok.value or 0) != int(tok.value or 0)
+    unit_only = False
     n = len(tokens)
     if end < n and unit_of(tokens[end].norm) is not None:
         end += 1
+        unit_only = not loaded
         loaded = True
     else:
         k = end + 1 if end < n and tokens[end].norm == "-" and _glued(tokens, end) else end
         if k < n and (tokens[k].norm in _DISTANCES or tokens[k].norm in _TIMES):
             end = k + 1  # "20 m x 4", "30 sec x 3": the distance or time is one item
-    return _Item(i, end, tok.value or 0.0, loaded, change)
+    return _Item(i, end, tok.value or 0.0, loaded, change, unit_only=unit_only)
 
 
 def _chains(
@@ -382,8 +390,14 @@ def _read_chain(
     if len(items) == 3:
         if any(timed(x) for x in items):
             return
-        marked = [x for x in items if x.loaded]
         biggest = max(items, key=lambda x: x.value)
+        # "140x5x3 kg": a unit typed after the chain is the load's unit, not a mark on the
+        # last number, unless that number is the biggest ("5x3x140kg")
+        marked = [
+            x
+            for x in items
+            if x.loaded and not (x is items[-1] and x.unit_only and x is not biggest)
+        ]
         load = marked[0] if len(marked) == 1 else None
         if load is None and not marked and not kind.unloaded:
             others = [x.value for x in items if x is not biggest]
@@ -481,6 +495,28 @@ def _rep_count(tokens: Sequence[Token], free: list[bool], i: int) -> bool:
         and tok.value is not None
         and 1 <= tok.value <= 50
     )
+
+
+def _typed_rests(tokens: Sequence[Token], out: list[str], free: list[bool]) -> None:
+    """ "r90": the rest in seconds (glued: a spoken "r i r 1" is RIR)."""
+    for i, tok in enumerate(tokens):
+        if tok.norm == "r" and _typed_number(tokens, free, i + 1) and _glued(tokens, i + 1):
+            out[i + 1] = REST
+
+
+def _signed_changes(tokens: Sequence[Token], out: list[str], free: list[bool]) -> None:
+    """ "+5kg", "-10 x 10" in a follow-up: a change of the previous load."""
+    for i in range(1, len(tokens)):
+        sign = tokens[i - 1].norm
+        if sign not in _SIGNS or not _glued(tokens, i) or not _typed_number(tokens, free, i):
+            continue
+        if i >= 2 and tokens[i - 2].value is not None and _glued(tokens, i - 1):
+            continue  # "8-10": a range
+        if out[i] in (W, W_UP, W_DOWN, SETS, REPS) or (
+            out[i] == "O" and i + 1 < len(tokens) and unit_of(tokens[i + 1].norm) is not None
+        ):
+            # nobody types a signed count of sets or reps: "-10 x 10" is 10 less, for 10
+            out[i] = W_UP if sign == "+" else W_DOWN
 
 
 def _bare_counts(

@@ -33,6 +33,8 @@ def bare_minutes(tokens: Sequence[Token], start: int, end: int, kind: ExerciseKi
     ("bike 30 minutes, actually 35") or is cardio ("treadmill 20"), and never says seconds."""
     if end - start != 1 or tokens[start].kind == "clock":
         return False
+    if tokens[start].kind == "plural" and tokens[start].text.lower().endswith("s"):
+        return False  # "6x30s": typed seconds
     if end < len(tokens) and tokens[end].norm in TIME_WORDS:
         return False
     words = {t.norm for t in tokens}
