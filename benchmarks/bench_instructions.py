@@ -7,7 +7,8 @@ tests/data/handwritten_eval.jsonl (a run that parses them minus one that only lo
 so a reference parses the very same texts. With `--ref`, the same is counted for another
 checkout's `src` directory (put first on `PYTHONPATH`) and its bundled model, e.g. a
 `git worktree add /tmp/ref COMMIT` of an earlier commit, and the two are printed side by side.
-Needs valgrind (`apt-get install valgrind`). Prints; writes no section.
+Needs valgrind (`apt-get install valgrind`). Prints, and with `--ref` writes the "Local parser:
+instructions per parse" section of BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from _report import write_section
 
 #: The transcripts parsed, read from this checkout for the reference too.
 TEXTS = Path(__file__).resolve().parents[1] / "tests" / "data" / "handwritten_eval.jsonl"
@@ -70,6 +73,21 @@ def main() -> None:
         ref = per_parse(args.ref.resolve(), args.texts)
         print(f"reference {args.ref}: {ref / 1e6:.3f} M instructions per parse")
         print(f"change: {(here - ref) / ref:+.2%}")
+        commit = subprocess.run(
+            ["git", "-C", str(args.ref), "rev-parse", "--short", "HEAD"],
+            capture_output=True, text=True, check=False,
+        ).stdout.strip() or str(args.ref)  # fmt: skip
+        write_section(
+            "Local parser: instructions per parse",
+            f"Command: `.venv/bin/python benchmarks/bench_instructions.py --ref REF_SRC` (REF_SRC: "
+            f"a worktree of commit {commit})\n\n"
+            f"Instructions of `Parser.parse` per transcript (callgrind, the first {args.texts} "
+            "transcripts of tests/data/handwritten_eval.jsonl, each checkout with its own "
+            "bundled model), a count a busy machine cannot move:\n\n"
+            "| checkout | M instructions per parse |\n|---|---|\n"
+            f"| this one | {here / 1e6:.3f} |\n| {commit} | {ref / 1e6:.3f} |\n"
+            f"| change | {(here - ref) / ref:+.1%} |",
+        )
 
 
 if __name__ == "__main__":
