@@ -38,9 +38,9 @@ SECTION = "Local parser: accuracy"
 MISSES_SHOWN = 10
 BUNDLED = "bundled test split"
 #: Hand-written sets nobody has looked at; only aggregates are ever reported.
-HELD_OUT = frozenset({4, 8, 12, 13, 15, 18})
+HELD_OUT = frozenset({4, 8, 12, 13, 15, 19})
 #: The set kept for the final measurement, run once at the end of the work.
-FINAL = 18
+FINAL = 19
 
 #: Minimum accuracy per field: the bundled split's own, and one bar for all hand-written speech.
 BUNDLED_TARGETS = {"exercise": 0.99, "weight": 0.995, "weight_unit": 0.995, "reps": 0.995,

@@ -39,9 +39,9 @@ SECTION = "Local parser: trust"
 NOT_A_SET_CONFIDENCE = 0.5
 #: Per kind: the file pattern of its sets, and the sets nobody has read the misses of.
 KINDS: dict[str, tuple[str, frozenset[int]]] = {
-    "spoken": ("handwritten_eval*.jsonl", frozenset({4, 8, 12, 13, 15, 18})),
-    "typed": ("typed_eval_*.jsonl", frozenset({3})),
-    "not a set": ("offtopic_eval_*.jsonl", frozenset({3})),
+    "spoken": ("handwritten_eval*.jsonl", frozenset({4, 8, 12, 13, 15, 19})),
+    "typed": ("typed_eval_*.jsonl", frozenset({4})),
+    "not a set": ("offtopic_eval_*.jsonl", frozenset({4})),
 }
 #: Issue targets per kind: (core right at least, silent-wrong at most, auto-accepted at least).
 TARGETS: dict[str, tuple[float, float, float]] = {

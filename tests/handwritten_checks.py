@@ -115,8 +115,9 @@ def check_no_shared_text(records: list[dict], others: Iterable[Path]) -> None:
         assert shared == 0, f"{path.name} shares {shared} user texts"
 
 
-#: Longest stock phrase ("how many plates is 315") a not-a-set set may share with generated data.
-STOCK_WORDS = 5
+#: Longest stock phrase a not-a-set set may share with generated data: the app's own questions
+#: ("how many sets do I have left", the issue's example) are said word for word by everyone.
+STOCK_WORDS = 7
 
 
 def check_only_stock_phrases_shared(

@@ -50,5 +50,8 @@ def test_covers_the_kinds() -> None:
 
 def test_shares_no_text_with_other_data() -> None:
     records = load(PATH)[0]
-    check_no_shared_text(records, sorted(p for p in DATA.glob("*.jsonl") if p != PATH))
+    check_no_shared_text(records, sorted(DATA.glob("handwritten_eval*.jsonl")))
+    check_no_shared_text(records, sorted(DATA.glob("typed_eval_*.jsonl")))
+    others = sorted(p for p in DATA.glob("offtopic_eval_*.jsonl") if p != PATH)
+    check_only_stock_phrases_shared(records, others, 0.07)
     check_only_stock_phrases_shared(records, (default_train_path(), default_test_path()), 0.07)

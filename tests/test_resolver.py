@@ -77,9 +77,12 @@ def test_ambiguous_alias_has_alternatives(resolver: ExerciseResolver) -> None:
 
 
 def test_equipment_word_picks_alternative(resolver: ExerciseResolver) -> None:
-    match = find(resolver, "flat bench with the db 60s for 12")
+    match = find(resolver, "flat bench 60s for 12 with the db")
     assert match is not None and match.name == "Dumbbell Bench Press"
     assert [e.name for e in match.alternatives] == ["Barbell Bench Press"]
+    # said as one name with small words between, it is that name outright
+    match = find(resolver, "flat bench with the db 60s for 12")
+    assert match is not None and match.name == "Dumbbell Bench Press"
 
 
 @pytest.mark.parametrize(

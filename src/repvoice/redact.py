@@ -19,8 +19,9 @@ _SECRET_PARAM = re.compile(
     r"|signature|auth|x-api-key|x-goog-api-key)\s*[=:]\s*)(?P<value>[^\s&\"',;]+)",
     re.IGNORECASE,
 )
-_BEARER = re.compile(r"(?P<name>\b(?:bearer|basic|token)\s+)(?P<value>[A-Za-z0-9._~+/=-]{8,})",
-                     re.IGNORECASE)
+_BEARER = re.compile(
+    r"(?P<name>\b(?:bearer|basic|token)\s+)(?P<value>[A-Za-z0-9._~+/=-]{8,})", re.IGNORECASE
+)
 _KEY_SHAPES = re.compile(
     r"\b(?:"
     r"sk-[A-Za-z0-9_-]{8,}"  # OpenAI, Anthropic (sk-ant-...), many OpenAI-compatible servers

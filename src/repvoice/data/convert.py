@@ -237,9 +237,7 @@ def _convert_line(
     return converted.record, read_losses + converted.losses
 
 
-def _target_notes(
-    target: Format, report: ConvertReport, dst: str, bos: bool | None
-) -> list[Issue]:
+def _target_notes(target: Format, report: ConvertReport, dst: str, bos: bool | None) -> list[Issue]:
     """Warnings about the written file as a whole: too few records for the target, and a BOS
     that trainers adding their own would double."""
     notes = []

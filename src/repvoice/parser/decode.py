@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from repvoice.parser.align import (
@@ -172,13 +173,22 @@ def decode(
         unit = unit_near(tokens, start, end)
         if value is not None:
             ctx_weight = context.weight if context is not None else None
-            if slot == W or ctx_weight is None or not follow_up:
+            # "plus 7.5 now" on a weighted pull-up names the load on the belt, not a change
+            said_plus = start > 0 and tokens[start - 1].norm == "plus" and kind.unloaded
+            if slot == W or ctx_weight is None or not follow_up or said_plus:
                 weight, out.weight_source = value, "said"
             else:
                 weight = ctx_weight + value if slot == W_UP else ctx_weight - value
                 out.weight_source = "change"
                 unit = unit or (context.weight_unit if context else None)
-    if weight is None and follow_up and policy.copy_weight and context and context.weight:
+    if (
+        weight is None
+        and follow_up
+        and policy.copy_weight
+        and context
+        and context.weight
+        and not _says_bodyweight(tokens)  # "bodyweight only now": the belt came off
+    ):
         weight, unit, out.weight_source = context.weight, context.weight_unit, "context"
     if weight is not None and weight >= 0:
         if unit is None and any(t.norm in KG_WORDS for t in tokens):
@@ -271,3 +281,14 @@ def _missed_attempt(tokens: Sequence[Token]) -> bool:
         return False
     k = words.index("missed")
     return k + 1 == len(words) or words[k + 1] in ("it", "the", "that", ",")
+
+
+def _says_bodyweight(tokens: Sequence[Token]) -> bool:
+    """ "bodyweight", "body weight", "bw", "no weight", "unweighted": no load this set."""
+    words = [t.norm for t in tokens]
+    if any(w in ("bodyweight", "bw", "unweighted") for w in words):
+        return True
+    return any(
+        (a, b) in (("body", "weight"), ("no", "weight"), ("no", "weights"))
+        for a, b in pairwise(words)
+    )

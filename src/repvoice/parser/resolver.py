@@ -51,6 +51,8 @@ __all__ = [
 MAX_ALIAS_WORDS = 7
 #: Longest span, in words, the fuzzy path and learning consider.
 MAX_SPAN_WORDS = 5
+#: Small words ("on", "the") an alias said in another order may have between its words.
+_GAP_WORDS = 2
 #: A fuzzy match scores the mean of its spelling and sound ratios (0-100) and must reach this.
 FUZZY_CUTOFF = 80.0
 #: A fuzzy match of a single word must reach this.
@@ -465,6 +467,15 @@ class ExerciseResolver:
                 unordered.setdefault("|".join(sorted(words)), alias)
         self._unordered = unordered
         self._unordered_vocab = frozenset(w for key in unordered for w in key.split("|"))
+        # and of their content words: "calf raise on the leg press" is "leg press calf raise"
+        content: dict[str, str] = {}
+        for alias in exact.values():
+            words = [k for k, item in zip(_alias_words(alias), _alias_items(alias), strict=True)
+                     if not item.stop]  # fmt: skip
+            if len(words) >= 2:
+                content.setdefault("|".join(sorted(words)), alias)
+        self._content = content
+        self._content_vocab = frozenset(w for key in content for w in key.split("|"))
         self._public = {i: e for i, e in self._exercises.items() if i not in self._remap}
         self._max_words = min(max_words, MAX_ALIAS_WORDS)
         self._max_key = max((len(k) for k in exact), default=0)
@@ -524,6 +535,37 @@ class ExerciseResolver:
                         break
                     alias = self._unordered.get("|".join(sorted(w.key for w in words)))
                     if alias is not None and not all(w.stop for w in words):
+                        best_n = n
+                        best = (run, i, n, alias, any(w.misheard for w in words))
+        # the same with a few small words between ("calf raise on the smith machine")
+        vocab = self._content_vocab
+        found = best
+        for run in runs:
+            size = len(run)
+            for i in range(size):
+                if run[i].stop or run[i].key not in vocab:
+                    continue
+                stops = 0
+                for n in range(2, min(self._max_words + _GAP_WORDS, size - i) + 1):
+                    last = run[i + n - 1]
+                    if last.number:
+                        break
+                    if last.stop:
+                        stops += 1
+                        if stops > _GAP_WORDS:
+                            break
+                        continue
+                    if last.key not in vocab:
+                        break
+                    if n <= best_n or not stops:
+                        continue  # no longer than what was found, or found above already
+                    if found is not None and not (
+                        found[0] is run and i <= found[1] and i + n >= found[1] + found[2]
+                    ):
+                        continue  # it must take in the name found, not a part of it
+                    words = run[i : i + n]
+                    alias = self._content.get("|".join(sorted(w.key for w in words if not w.stop)))
+                    if alias is not None:
                         best_n = n
                         best = (run, i, n, alias, any(w.misheard for w in words))
         return best
@@ -613,7 +655,12 @@ class ExerciseResolver:
             variant = self._variant(exercise, said)
             if variant is not None:
                 exercise = self._exercises[self._remap.get(variant.id, variant.id)]
-        if options:
+        if options and not _unilateral(exercise) and _one_sided(tokens):
+            # "db row 90 x 8 each arm": of the exercises the alias may name, the one-arm one
+            one_arm = [e for e in options if _unilateral(e)]
+            if one_arm:
+                exercise = one_arm[0]
+        elif options:
             if said and not _has_equipment(exercise, said):
                 fitting = [e for e in options if _has_equipment(e, said)]
                 if fitting:
@@ -865,9 +912,33 @@ def _alias_key(alias: str) -> tuple[str, str, int]:
 
 
 @lru_cache(maxsize=32768)
+def _alias_items(alias: str) -> tuple[_Item, ...]:
+    """Word items of an alias, in order."""
+    return tuple(w for run in _runs(spoken_numbers(alias)) for w in run)
+
+
+@lru_cache(maxsize=32768)
 def _alias_words(alias: str) -> tuple[str, ...]:
     """Word keys of an alias, in order."""
     return tuple(w.key for run in _runs(spoken_numbers(alias)) for w in run)
+
+
+#: Word pairs that say a set was done one side at a time.
+_ONE_SIDED = frozenset(
+    (a, b) for a in ("each", "per", "ea", "single", "one") for b in ("arm", "leg", "side")
+)
+_UNILATERAL_WORDS = ("one arm", "single arm", "one leg", "single leg", "unilateral")
+
+
+def _one_sided(tokens: Sequence[Token]) -> bool:
+    return any((a.norm, b.norm) in _ONE_SIDED for a, b in itertools.pairwise(tokens))
+
+
+def _unilateral(exercise: Exercise) -> bool:
+    """An exercise done one side at a time, as its name or aliases say."""
+    return any(
+        w in name for name in (exercise.name.lower(), *exercise.aliases) for w in _UNILATERAL_WORDS
+    )
 
 
 def _content(item: _Item) -> bool:

@@ -15,6 +15,7 @@ from repvoice.parser.tokens import CLOCK, DIGITS, PUNCT, WORD, Token
 __all__ = ["skip_stamps"]
 
 _DAY_PARTS = frozenset({"am", "pm"})
+_SHORT_DAY_PARTS = frozenset({"a", "p"})
 #: Punctuation that may follow a stamp before the log itself ("12/03 - bench").
 _AFTER_STAMP = frozenset({"-", ":", "|", ","})
 
@@ -91,7 +92,10 @@ def _time_of_day(tokens: Sequence[Token], i: int, stamped: bool) -> int | None:
     """ "07:15", "7:15am", or any clock time after a date or a command."""
     tok = tokens[i]
     if tok.kind == CLOCK:
-        after = i + 1 < len(tokens) and tokens[i + 1].norm in _DAY_PARTS
+        after = i + 1 < len(tokens) and (
+            tokens[i + 1].norm in _DAY_PARTS
+            or (tokens[i + 1].norm in _SHORT_DAY_PARTS and _glued(tokens, i + 1))  # "5:38a"
+        )
         if after:
             return i + 2
         if stamped or (len(tok.text) == 5 and tok.text.startswith("0")):

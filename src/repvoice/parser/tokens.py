@@ -2,9 +2,9 @@
 
 Words, digit runs and punctuation become separate tokens, so glued forms split apart:
 "225lbs" -> 225, lbs; "4x8" -> 4, x, 8; "100kgx5" -> 100, kg, x, 5; "@8" -> @, 8;
-"two-twenty-five" -> two, -, twenty, -, five. Decimals ("62.5"), clock times ("1:30") and typed
-thousands ("1,000", "12,500") stay whole. Glued-ness survives in the spans (`a.end ==
-b.start`), which is how the number normaliser tells "80s" from "80 s".
+"two-twenty-five" -> two, -, twenty, -, five. Decimals ("62.5", and "22,5" before a unit),
+clock times ("1:30") and typed thousands ("1,000", "12,500") stay whole. Glued-ness survives in
+the spans (`a.end == b.start`), which is how the number normaliser tells "80s" from "80 s".
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ _TOKEN_RE = re.compile(
     # "1,000" and "12,500" are one number; "10,10,10" and "135,135" are lists (a first group of
     # three digits is a list far more often than a count of 100,000 or more)
     r"|(?P<thousands>[0-9]{1,2}(?:,[0-9]{3})+)(?![0-9])"
+    # a decimal comma, as much of Europe types it, before a unit ("22,5kg", "92,5 kg")
+    r"|(?P<dcomma>[0-9]{1,3},[0-9])(?=\s?(?:kgs?|kilos?|lbs?)\b)"
     r"|(?P<num>[0-9]+(?:\.[0-9]+)?)"
     # a unit typed between a number and "x" ("100kgx5", "2plx8") is a word of its own
     r"|(?<=[0-9])(?P<unit>kgs?|lbs?|pl|s)(?=[x×][0-9])"
@@ -84,6 +86,9 @@ def tokenize(text: str) -> list[Token]:
             append(Token(raw, norm, s, e, WORD))
         elif kind == "num":
             append(Token(raw, norm, s, e, DECIMAL if "." in norm else DIGITS, float(norm)))
+        elif kind == "dcomma":
+            norm = norm.replace(",", ".")
+            append(Token(raw, norm, s, e, DECIMAL, float(norm)))
         elif kind == "thousands":
             norm = norm.replace(",", "")
             append(Token(raw, norm, s, e, DIGITS, float(norm)))

@@ -549,6 +549,10 @@ def _cross_validate(
     return held
 
 
+#: What calling a real set "not a set" costs against missing one not-a-set line: the set is
+#: lost from the log, while a missed line is mostly still asked about (its confidence is low).
+LOST_SET_COST = 3.0
+
 #: What train's report says when a file has no not-a-set examples.
 NO_NEGATIVES_HINT = (
     "the training file has no not-a-set examples (answers with no exercise and no values), so "
@@ -583,7 +587,7 @@ def _fit_gate(held: _HeldOut | str, folds: int, report: TrainReport) -> NotASetG
         fold_gate = fit_gate([held.gate_x[i] for i in inside], ys)
         for i in outside:
             probabilities[i] = fold_gate.probability(held.gate_x[i])
-    threshold = choose_threshold(probabilities, held.gate_y)
+    threshold = choose_threshold(probabilities, held.gate_y, set_cost=LOST_SET_COST)
     gate = fit_gate(held.gate_x, held.gate_y)
     gate.threshold = threshold
     negatives = [p for p, y in zip(probabilities, held.gate_y, strict=True) if y]

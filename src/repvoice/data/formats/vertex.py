@@ -99,6 +99,7 @@ class VertexFormat(Format):
         responses: list[Record] = []
 
         starts: list[int] = []  # the source message of each content
+
         def add(role: str, parts: list[Record], index: int) -> None:
             # Google's validator rejects two turns of one role in a row; the parts of both go
             # in one turn instead, which Gemini reads as one message (and reads back in order).

@@ -24,6 +24,10 @@ KINDS: dict[str, float] = {
     "greeting": 6,
     "noise": 9,
     "gibberish": 6,
+    "cut_off": 6,
+    "overheard": 7,
+    "program": 5,
+    "app_exercise": 5,
 }
 
 _QUESTION = (
@@ -263,6 +267,55 @@ _GREETING = (
     "what's up",
     "how are you",
 )
+#: An utterance cut off before its numbers: the exercise said, nothing to log yet.
+_CUT_OFF = (
+    "{ex} for",
+    "{ex} with the",
+    "{ex} at",
+    "{ex} at a",
+    "and then {ex} for",
+    "ok {ex} with",
+    "um {ex} uh",
+    "{ex} um for uh",
+    "next set {ex} for",
+    "alright so {ex}",
+)
+#: What the microphone picks up from announcements, screens and other people's sets.
+_OVERHEARD = (
+    "{klass} starts in {n} minutes in studio {n}",
+    "attention members the gym closes in {n} minutes",
+    "and {name} is going for {big} kilos in the {ex}",
+    "{name} just hit {big} on {ex} at the meet",
+    "{name} finally got {big} on {ex} for the first time",
+    "did you see {name} pull {big} yesterday",
+    "three two one go",
+    "good lift, white lights",
+    "the score is {n} to {n} in the {period}",
+)
+#: Loads from long ago: history, not a set done today.
+_PROGRAM = (
+    "in college I could {ex} {big}",
+    "last year I was doing {big} on {ex}",
+    "{ago} my {ex} max was {big}",
+    "my best ever on {ex} was {big} for {n}",
+)
+#: Commands to the app that name an exercise or a number but log nothing.
+_APP_EXERCISE = (
+    "delete the {ex} set from {n} minutes ago",
+    "delete my last {ex} set",
+    "edit the last {ex} entry",
+    "set my {ex} training max to {big}",
+    "show my {ex} history",
+    "graph my {ex} for the last {n} weeks",
+    "export my {ex} sets",
+    "move {ex} to {day}",
+    "add {n} sets of {ex} to my plan for {day}",
+    "what was my heaviest {ex} set",
+)
+_CLASSES = ("spin class", "yoga", "the HIIT class", "boxing", "body pump")
+_NAMES = ("Tyler", "Maria", "Jenna", "Big Tom", "Priya", "Coach Dan", "Keisha", "Luis")
+_PERIODS = ("second quarter", "third inning", "first half", "final round")
+
 #: Words a phone hears from music, other people and rustling, strung into non-sentences.
 _NOISE_WORDS = (
     "the", "and", "uh", "um", "so", "like", "yeah", "oh", "baby", "tonight", "know", "love",
@@ -334,6 +387,10 @@ def not_a_set(rng: random.Random, style: Style, exercise: str, other: str) -> tu
         "chat": _CHAT,
         "complaint": _COMPLAINT,
         "greeting": _GREETING,
+        "cut_off": _CUT_OFF,
+        "overheard": _OVERHEARD,
+        "program": _PROGRAM,
+        "app_exercise": _APP_EXERCISE,
     }[kind]
     template = rng.choice(pool)
     text = template.format(
@@ -348,8 +405,12 @@ def not_a_set(rng: random.Random, style: Style, exercise: str, other: str) -> tu
         plan=rng.choice(_PLANS),
         later=rng.choice(_LATER),
         ago=rng.choice(_LONG_AGO),
+        klass=rng.choice(_CLASSES),
+        name=rng.choice(_NAMES),
+        period=rng.choice(_PERIODS),
+        pct=rng.choice((65, 70, 75, 80, 85)),
     )
-    if kind != "greeting" and rng.random() < 0.2:
+    if kind not in ("greeting", "cut_off", "overheard") and rng.random() < 0.2:
         text = f"{rng.choice(_PREFIXES)} {text}"
     if rng.random() < 0.1:
         text = f"{text} {rng.choice(_SUFFIXES)}"

@@ -131,6 +131,21 @@ def fix_failed_rep(tokens: Sequence[Token], out: list[str]) -> None:
         return
 
 
+def fix_reps_to_failure(tokens: Sequence[Token], out: list[str]) -> None:
+    """ "did 8 to failure": the count just before "to failure" is the reps, never an RPE
+    (the failure is the effort), unless an RPE word says otherwise ("rpe 9 to failure")."""
+    words = [t.norm for t in tokens]
+    for i in range(len(tokens) - 2):
+        if tokens[i].value is None or out[i] != RPE:
+            continue
+        if (
+            words[i + 1] in ("to", "till", "until")
+            and words[i + 2] == "failure"
+            and (i == 0 or words[i - 1] not in ("rpe", "@", "at"))
+        ):
+            out[i] = REPS
+
+
 #: Words before a count that make it the reps done ("got 3", "managed 5").
 _DONE = frozenset({"got", "did", "managed", "hit", "made"})
 

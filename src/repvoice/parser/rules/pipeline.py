@@ -51,6 +51,7 @@ from repvoice.parser.rules.effort import (
     fix_echoed_numbers,
     fix_failed_rep,
     fix_out_of_ten,
+    fix_reps_to_failure,
     fix_rir_cues,
     fix_short_of_failure,
     fix_trailing_half,
@@ -304,6 +305,7 @@ def repair(
     fix_unit_after(tokens, out)
     fix_rir_cues(tokens, out)
     fix_failed_rep(tokens, out)
+    fix_reps_to_failure(tokens, out)
     fix_echoed_numbers(tokens, out)
     fix_out_of_ten(tokens, out)
     fix_uncued_rpe(tokens, out)

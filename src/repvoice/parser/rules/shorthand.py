@@ -221,8 +221,8 @@ def _paired_seconds(
     tokens: Sequence[Token], out: list[str], free: list[bool], kind: ExerciseKind
 ) -> None:
     """ "plank 60s", "3x30s": seconds on timed work; a pair ("db curl 30s") elsewhere."""
-    if not kind.timed or not (kind.unloaded or kind.cardio):
-        return  # a carry's "70s" is a pair of dumbbells
+    if not (kind.unloaded or kind.cardio) or not (kind.timed or kind.unloaded):
+        return  # a carry's "70s" is a pair of dumbbells; bodyweight work holds none
     for i, tok in enumerate(tokens):
         if not _number(tokens, free, i) or not _is_paired_s(tok):
             continue
@@ -351,6 +351,10 @@ def _chains(
             k = items[-1].end
         if len(items) == 1:
             said = tokens[i - 2].norm if i >= 2 else ""
+            if i >= 2 and tokens[i - 1].norm in _SEPARATORS and tokens[i - 2].kind == "clock":
+                out[i] = SETS  # "L-sit 0:25 x 4": a time, done 4 times
+                i = k
+                continue
             if (
                 i > 0
                 and tokens[i - 1].norm in _SEPARATORS
