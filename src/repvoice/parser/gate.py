@@ -20,7 +20,7 @@ import math
 import os
 import tempfile
 from bisect import bisect_left
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -129,7 +129,12 @@ class NotASetGate:
         # a word's features always add up to the same weight: summed once per word, from
         # trigram weights keyed without their "c=" so no feature string is built
         self._trigrams = {k[2:]: v for k, v in self.weights.items() if k.startswith("c=")}
-        self._word_weight = lru_cache(maxsize=8192)(self._word_weight_uncached)
+        self._word_weight = lru_cache(maxsize=16384)(self._word_weight_uncached)
+
+    def warm(self, words: Iterable[str]) -> None:
+        """Sum the weights of `words` now (the training vocabulary, at load), not per parse."""
+        for w in words:
+            self._word_weight(w)
 
     def _word_weight_uncached(self, word: str) -> float:
         z = self.weights.get("w=" + word, 0.0)

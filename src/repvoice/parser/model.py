@@ -144,6 +144,8 @@ class Parser:
         self.vocab = vocab
         self.meta = meta or {}
         self.gate = gate
+        if gate is not None:
+            gate.warm(vocab)
 
     @property
     def meta(self) -> dict[str, Any]:

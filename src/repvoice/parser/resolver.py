@@ -575,6 +575,16 @@ class ExerciseResolver:
         lo, hi = i, i + n
         while lo > 0 and hi - lo < MAX_SPAN_WORDS and _content(run[lo - 1]):
             lo -= 1
+        # "pal of press": a misheard name split by a small word still reads as one name
+        if (
+            lo == i
+            and lo > 1
+            and hi - lo + 2 <= MAX_SPAN_WORDS
+            and run[lo - 1].stop
+            and not run[lo - 1].number
+            and _content(run[lo - 2])
+        ):
+            lo -= 2
         while hi < len(run) and hi - lo < MAX_SPAN_WORDS and _content(run[hi]):
             hi += 1
         if (lo, hi) == (i, i + n):
