@@ -38,9 +38,9 @@ SECTION = "Local parser: accuracy"
 MISSES_SHOWN = 10
 BUNDLED = "bundled test split"
 #: Hand-written sets nobody has looked at; only aggregates are ever reported.
-HELD_OUT = frozenset({4, 8, 12, 13, 15, 19})
+HELD_OUT = frozenset({4, 8, 12, 13, 15, 20})
 #: The set kept for the final measurement, run once at the end of the work.
-FINAL = 19
+FINAL = 20
 
 #: Minimum accuracy per field: the bundled split's own, and one bar for all hand-written speech.
 BUNDLED_TARGETS = {"exercise": 0.99, "weight": 0.995, "weight_unit": 0.995, "reps": 0.995,
@@ -49,8 +49,8 @@ SPEECH_TARGETS = {"exercise": 0.98, "weight": 0.97, "reps": 0.99, "rpe": 0.985, 
 #: How far the hand-written sets can still be called unseen; printed with every report.
 HONESTY = (
     "None of the hand-written sets was ever trained on. Development sets (1, 2, 3, 5, 6, 7, 9, "
-    "10, 11, 14, 16, 17, 18) were used for error analysis: the parser's rules were written to "
-    "fix the general gaps their misses showed, so their figures overstate how well it "
+    "10, 11, 14, 16, 17, 18, 19) were used for error analysis: the parser's rules were written "
+    "to fix the general gaps their misses showed, so their figures overstate how well it "
     "transfers. Seven were measured once before anyone looked at them: set 2 (150 utterances, "
     "commit 236501f) exercise 99.33%, weight 94.67%, reps 95.33%, RPE 98.00%, core 90.67%; set "
     "3 (120, commit 353f5da) exercise 92.50%, weight 95.00%, reps 88.33%, RPE 97.50%, core "
@@ -60,7 +60,7 @@ HONESTY = (
     "97.00%, RPE 97.50%, core 93.00%; set 14 (200, commit 528bbaa) exercise 99.00%, weight "
     "100%, reps 98.00%, RPE 100%, core 97.00%; set 16 (323, commit 6e4257a) exercise 96.90%, "
     "weight 93.19%, reps 96.28%, RPE 97.83%, core 85.76%. Held-out sets (4, 8, 12, 13, 15 and "
-    "19) have never been looked at: their misses are never listed. Sets 4, 8, 12, 13 and 15 had"
+    "20) have never been looked at: their misses are never listed. Sets 4, 8, 12, 13 and 15 had"
     " their aggregate figures seen before later changes (set 8 at commit 3aa7e24: exercise "
     "99.00%, weight 99.00%, reps 98.00%, RPE 100%, core 96.00%; set 12 at commit 160b74f: "
     "exercise 99.00%, weight 99.00%, reps 97.50%, RPE 99.50%, core 96.50%; set 13 at commit "
@@ -70,9 +70,11 @@ HONESTY = (
     "issue, was first measured at commit 49cc2d8 (exercise 96.25%, weight 99.58%, reps 97.50%, "
     "RPE 97.50%, core 92.50%) and then became a development set; set 18, written after it, was "
     "first measured at commit 70f0aab (exercise 96.50%, weight 98.00%, reps 99.50%, RPE 99.50%,"
-    " core 94.50%) and became a development set too; set 19, written after that, is the final "
-    "measurement (first measured at commit a9697b2: exercise 97.00%, weight 98.50%, reps "
-    "99.50%, RPE 100%, core 95.00%)."
+    " core 94.50%) and became a development set too; set 19, written after that, was first "
+    "measured at commit a9697b2 (exercise 97.00%, weight 98.50%, reps 99.50%, RPE 100%, core "
+    "95.00%) and became a development set; set 20, written last, is the final measurement "
+    "(first measured at commit 136f47d: exercise 96.00%, weight 99.50%, reps 99.50%, RPE "
+    "99.50%, core 95.50%)."
 )
 #: The original fine-tuned gpt-4o-mini's published figures (its own test set, metric unknown).
 PUBLISHED: dict[str, float] = {"weight": 0.9557, "reps": 0.9974, "rpe": 0.9818}
