@@ -5,7 +5,9 @@ these (sets 4 on through `SetChecks`) and adds the counts of what that set cover
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import ClassVar
@@ -194,3 +196,133 @@ class SetChecks:
         others = sorted(p for p in DATA.glob("handwritten_eval*.jsonl") if p != self.path)
         assert len(others) >= self.min_other_sets
         check_no_shared_text(self.records, (default_train_path(), default_test_path(), *others))
+
+
+#: A distance or a speed typed after a number.
+_DISTANCE = re.compile(r"\b\d[\d,.]*\s*-?\s*(m|km|mi|mph|kph)\b")
+
+
+@dataclass(frozen=True)
+class TypedCoverage:
+    """Least counts a typed set covers: `AxBxC` chains, `@`, `/commands`, leading dates or
+    times, labels with sets, kg loads, durations and lines naming no exercise."""
+
+    chains: int = 8
+    at_signs: int = 20
+    commands: int = 5
+    stamps: int = 5
+    sets: int = 40
+    kg: int = 30
+    durations: int = 12
+    no_exercise: int = 5
+
+
+class TypedSetChecks:
+    """The checks every typed-log set shares; a set's module subclasses this as `TestTypedN`
+    (shorthand labelled as in the first typed set)."""
+
+    path: ClassVar[Path]
+    count: ClassVar[int]
+    covers: ClassVar[TypedCoverage] = TypedCoverage()
+
+    @property
+    def users(self) -> list[str]:
+        return [norm(user_text(r)) for r in load(self.path)[0]]
+
+    def test_every_line_is_a_chat_record(self) -> None:
+        check_lines(self.path, self.count)
+
+    def test_format_labels_and_follow_ups(self) -> None:
+        records, labels = load(self.path)
+        check_format(records)
+        check_conventions(records, labels)
+        check_follow_ups(records, labels, unit=True)
+
+    def test_a_distance_or_speed_is_never_a_number_field(self) -> None:
+        for user, label in zip(self.users, load(self.path)[1], strict=True):
+            if _DISTANCE.search(user):
+                assert label.notes is not None, user
+
+    def test_covers_the_shorthand(self) -> None:
+        texts, labels, least = self.users, load(self.path)[1], self.covers
+        assert sum(bool(re.search(r"\d\s*x\s*\d+\s*x\s*\d", u)) for u in texts) >= least.chains
+        assert sum("@" in u for u in texts) >= least.at_signs
+        assert sum(u.startswith("/") for u in texts) >= least.commands
+        assert sum(bool(re.match(r"^\[?\d{1,4}[/:-]\d", u)) for u in texts) >= least.stamps
+        assert sum(la.sets is not None for la in labels) >= least.sets
+        assert sum(la.weight_unit == "kg" for la in labels) >= least.kg
+        assert sum(la.duration_seconds is not None for la in labels) >= least.durations
+        assert sum(la.exercise_id is None for la in labels) >= least.no_exercise
+
+    def test_shares_no_text_with_other_data(self) -> None:
+        others = sorted(p for p in DATA.glob("*.jsonl") if p != self.path)
+        check_no_shared_text(
+            load(self.path)[0], (default_train_path(), default_test_path(), *others)
+        )
+
+
+@dataclass(frozen=True)
+class NotASetCoverage:
+    """Least counts a not-a-set set covers: questions, timer/next/skip/undo commands, near
+    misses naming a lift, and lines with a digit."""
+
+    questions: int = 30
+    commands: int = 12
+    lifts: int = 40
+    digits: int = 25
+
+
+class NotASetChecks:
+    """The checks every not-a-set set shares; a set's module subclasses this as
+    `TestNotASetN`. Every answer is "not a set": no exercise, no fields."""
+
+    path: ClassVar[Path]
+    count: ClassVar[int]
+    covers: ClassVar[NotASetCoverage] = NotASetCoverage()
+
+    def test_every_line_is_a_chat_record(self) -> None:
+        check_lines(self.path, self.count)
+
+    def test_every_answer_is_not_a_set(self) -> None:
+        records, labels = load(self.path)
+        assert len({norm(user_text(r)) for r in records}) == self.count
+        for record, label in zip(records, labels, strict=True):
+            assert check_openai(record) == []
+            assert [m["content"] for m in record["messages"][:1]] == [INFERENCE_PROMPT]
+            assert record["messages"][2]["content"] == '{"confidence": 0.1}'
+            assert label.exercise_name is None and label.exercise_id is None
+
+    def test_covers_the_kinds(self) -> None:
+        users = [norm(user_text(r)) for r in load(self.path)[0]]
+        least = self.covers
+        asked = sum(u.endswith("?") or u.split()[0] in {"how", "what", "is", "do"} for u in users)
+        assert asked >= least.questions
+        commands = ("timer", "next", "skip", "undo")
+        assert sum(any(w in u for w in commands) for u in users) >= least.commands
+        words = ("bench", "squat", "deadlift", "curl", "row", "press", "lunge")
+        assert sum(any(w in u for w in words) for u in users) >= least.lifts
+        assert sum(any(c.isdigit() for c in u) for u in users) >= least.digits
+
+    def test_shares_only_stock_phrases_with_other_data(self) -> None:
+        records = load(self.path)[0]
+        check_no_shared_text(records, sorted(DATA.glob("handwritten_eval*.jsonl")))
+        check_no_shared_text(records, sorted(DATA.glob("typed_eval_*.jsonl")))
+        others = sorted(p for p in DATA.glob("offtopic_eval_*.jsonl") if p != self.path)
+        check_only_stock_phrases_shared(
+            records, (default_train_path(), default_test_path(), *others), 0.07
+        )
+
+
+class FinalSpokenChecks(SetChecks):
+    """`SetChecks` and the coverage the trust issue's spoken sets (17 on) were written to."""
+
+    def test_covers_the_phenomena(self) -> None:
+        records, labels, users = self.records, self.labels, self.users
+        assert sum(bool(context_of(r)) for r in records) >= 20
+        assert sum(la.exercise_id is None for la in labels) >= 5
+        assert sum(la.weight_unit == "kg" for la in labels) >= 40
+        assert sum(la.weight_unit == "lbs" for la in labels) >= 40
+        assert sum(la.duration_seconds is not None for la in labels) >= 8
+        assert sum(la.rpe is not None for la in labels) >= 20
+        assert len({la.exercise_id for la in labels if la.exercise_id}) >= 80
+        assert sum(any(c.isdigit() for c in u) for u in users) >= 40

@@ -273,7 +273,9 @@ def test_batch_output_escapes_line_separators(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     proc = subprocess.run(
         [*CLI, "parse", "--input", str(src), "--output", str(out)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     text = out.read_text(encoding="utf-8")

@@ -1,25 +1,15 @@
-"""The nineteenth hand-written evaluation set: the final held-out spoken set of the trust issue
-(11), written after sets 17 and 18 became development sets, by a writer who never saw the
-parser, the generator, the bundled data or any other set; measured once (aggregates only).
+"""The nineteenth hand-written evaluation set: written as the final held-out spoken set of the
+trust issue (11), written after sets 17 and 18 became development sets, by a writer who never
+saw the parser, the generator, the bundled data or any other set; measured once (aggregates
+only). Measured once (BENCHMARKS.md has the figure), it is a development set since.
 """
 
 from __future__ import annotations
 
-from handwritten_checks import DATA, SetChecks, context_of
+from handwritten_checks import DATA, FinalSpokenChecks
 
 
-class TestSet19(SetChecks):
+class TestSet19(FinalSpokenChecks):
     path = DATA / "handwritten_eval_19.jsonl"
     count = 200
     min_other_sets = 18
-
-    def test_covers_the_phenomena(self) -> None:
-        records, labels, users = self.records, self.labels, self.users
-        assert sum(bool(context_of(r)) for r in records) >= 20
-        assert sum(la.exercise_id is None for la in labels) >= 5
-        assert sum(la.weight_unit == "kg" for la in labels) >= 40
-        assert sum(la.weight_unit == "lbs" for la in labels) >= 40
-        assert sum(la.duration_seconds is not None for la in labels) >= 8
-        assert sum(la.rpe is not None for la in labels) >= 20
-        assert len({la.exercise_id for la in labels if la.exercise_id}) >= 80
-        assert sum(any(c.isdigit() for c in u) for u in users) >= 40

@@ -239,9 +239,7 @@ def test_python_commands_name_scripts_that_exist() -> None:
 
 
 def test_uvicorn_factory_exists() -> None:
-    targets = [
-        c.argv[c.argv.index("--factory") + 1] for c in COMMANDS if c.argv[:1] == ["uvicorn"]
-    ]
+    targets = [c.argv[c.argv.index("--factory") + 1] for c in COMMANDS if c.argv[:1] == ["uvicorn"]]
     assert targets
     for target in targets:
         module, _, attr = target.partition(":")
