@@ -14,7 +14,7 @@ from repvoice.data.stats import compute_stats
 from repvoice.data.synth import generate, write_dataset
 from repvoice.data.synth.diversity import measure
 from repvoice.data.validate import validate_file
-from repvoice.parser.gate import GATE_FILE, NotASetGate, choose_threshold
+from repvoice.parser.gate import GATE_FILE, NotASetGate, choose_threshold, gate_features
 from repvoice.parser.integrity import ModelError
 from repvoice.parser.model import Parser
 from repvoice.parser.train import NO_NEGATIVES_HINT, train
@@ -206,3 +206,30 @@ def test_threshold_counts_both_kinds_of_error() -> None:
     assert choose_threshold(probabilities, not_a_set) == 0.5
     assert choose_threshold(probabilities, not_a_set, set_cost=3) == 0.9
     assert choose_threshold([0.1, 0.2], [False, False]) >= 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's my PR on bench",
+        "bench press 225 for 8",
+        "hello world random text?",
+        "squat 5x5 @ 275 lbs",
+        "start a 90 second timer!",
+        "um so the uh",
+        "",
+    ],
+)
+def test_fast_detector_scores_as_its_features_say(text: str) -> None:
+    # `probability_of` sums per-word weights kept apart; it must equal the feature list's sum
+    parser = Parser.load()
+    gate = parser.gate
+    assert gate is not None
+    parser.gate = None
+    a = parser.analyse(text)
+    features = gate_features(a.tokens, a.match, a.labels, a.decoded.fields, parser.vocab,
+                             has_context=False)  # fmt: skip
+    fast = gate.probability_of(
+        a.tokens, a.match, a.labels, a.decoded.fields, parser.vocab, has_context=False
+    )
+    assert fast == pytest.approx(gate.probability(features), abs=1e-12)
