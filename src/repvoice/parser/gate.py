@@ -51,13 +51,7 @@ def gate_features(
     has_context: bool,
 ) -> list[str]:
     """The detector's features of one analysed utterance."""
-    words, plain, out = _parts(tokens, match, labels, fields, vocab, has_context=has_context)
-    if words:
-        out.append("f=" + words[0])
-        if len(words) > 1:
-            out.append(f"f2={words[0]}|{words[1]}")
-        out.extend(f"b={a}|{b}" for a, b in pairwise(words))
-        out.append("l=" + words[-1])
+    plain, out = _parts(tokens, match, labels, fields, vocab, has_context=has_context)
     for w in plain:
         out.extend(_word_features(w))
     return out
@@ -71,9 +65,8 @@ def _parts(
     vocab: Collection[str],
     *,
     has_context: bool,
-) -> tuple[list[str], list[str], list[str]]:
-    """The words (numbers as "#"), the plain words (each gives `_word_features`) and every
-    feature but those two kinds of word feature."""
+) -> tuple[list[str], list[str]]:
+    """The plain words (each gives `_word_features`) and every other feature."""
     out = ["bias"]
     words: list[str] = []
     plain: list[str] = []
@@ -91,6 +84,12 @@ def _parts(
         words.append(w)
         plain.append(w)
         known += w in vocab
+    if words:
+        out.append("f=" + words[0])
+        if len(words) > 1:
+            out.append(f"f2={words[0]}|{words[1]}")
+        out.extend(f"b={a}|{b}" for a, b in pairwise(words))
+        out.append("l=" + words[-1])
     out.append(f"n={min(numbers, 3)}")
     out.append(f"len={min(len(words), 8)}")
     out.append(f"known={round(4 * known / len(plain)) if plain else -1}")
@@ -107,7 +106,7 @@ def _parts(
     out.extend("has=" + f for f in _FIELDS if fields.get(f) is not None)
     if has_context:
         out.append("ctx")
-    return words, plain, out
+    return plain, out
 
 
 @lru_cache(maxsize=4096)
@@ -128,14 +127,8 @@ class NotASetGate:
 
     def __post_init__(self) -> None:
         # a word's features always add up to the same weight: summed once per word, from
-        # trigram weights keyed without their "c=" so no feature string is built; the same
-        # for the first, last and paired words, keyed by the words themselves
-        w = self.weights
-        self._trigrams = {k[2:]: v for k, v in w.items() if k.startswith("c=")}
-        self._first = {k[2:]: v for k, v in w.items() if k.startswith("f=")}
-        self._last = {k[2:]: v for k, v in w.items() if k.startswith("l=")}
-        self._first2 = {tuple(k[3:].split("|", 1)): v for k, v in w.items() if k.startswith("f2=")}
-        self._pairs = {tuple(k[2:].split("|", 1)): v for k, v in w.items() if k.startswith("b=")}
+        # trigram weights keyed without their "c=" so no feature string is built
+        self._trigrams = {k[2:]: v for k, v in self.weights.items() if k.startswith("c=")}
         self._word_weight = lru_cache(maxsize=16384)(self._word_weight_uncached)
 
     def warm(self, words: Iterable[str]) -> None:
@@ -167,16 +160,9 @@ class NotASetGate:
         has_context: bool,
     ) -> float:
         """`probability(gate_features(...))`, with each word's weight summed once."""
-        words, plain, other = _parts(tokens, match, labels, fields, vocab, has_context=has_context)
+        plain, other = _parts(tokens, match, labels, fields, vocab, has_context=has_context)
         get = self.weights.get
-        z = sum(get(f, 0.0) for f in other) + sum(map(self._word_weight, plain))
-        if words:
-            z += self._first.get(words[0], 0.0) + self._last.get(words[-1], 0.0)
-            if len(words) > 1:
-                z += self._first2.get((words[0], words[1]), 0.0)
-                pair = self._pairs.get
-                z += sum(pair(ab, 0.0) for ab in pairwise(words))
-        return _sigmoid(z)
+        return _sigmoid(sum(get(f, 0.0) for f in other) + sum(map(self._word_weight, plain)))
 
     def to_dict(self) -> dict[str, Any]:
         return {

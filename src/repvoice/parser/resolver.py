@@ -470,8 +470,7 @@ class ExerciseResolver:
         # and of their content words: "calf raise on the leg press" is "leg press calf raise"
         content: dict[str, str] = {}
         for alias in exact.values():
-            words = [k for k, item in zip(_alias_words(alias), _alias_items(alias), strict=True)
-                     if not item.stop]  # fmt: skip
+            words = [w.key for w in _alias_items(alias) if not w.stop]
             if len(words) >= 2:
                 content.setdefault("|".join(sorted(words)), alias)
         self._content = content
@@ -915,7 +914,7 @@ def _runs(tokens: Sequence[Token]) -> list[list[_Item]]:
 @lru_cache(maxsize=32768)
 def _alias_key(alias: str) -> tuple[str, str, int]:
     """(joined key, joined sound key, word count) of an alias; empty key if only stop words."""
-    items = [w for run in _runs(spoken_numbers(alias)) for w in run]
+    items = _alias_items(alias)
     if not items or all(w.stop or w.number for w in items):
         return "", "", 0
     return "".join(w.key for w in items), "".join(w.sound for w in items), len(items)
@@ -930,7 +929,7 @@ def _alias_items(alias: str) -> tuple[_Item, ...]:
 @lru_cache(maxsize=32768)
 def _alias_words(alias: str) -> tuple[str, ...]:
     """Word keys of an alias, in order."""
-    return tuple(w.key for run in _runs(spoken_numbers(alias)) for w in run)
+    return tuple(w.key for w in _alias_items(alias))
 
 
 #: Word pairs that say a set was done one side at a time.

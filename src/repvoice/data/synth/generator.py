@@ -115,8 +115,8 @@ def generate(
     rng = stream_rng(seed, stream)
     forced: dict[int, Any] = {}
     if cover and n >= 2 * len(catalog):
-        slots_ = rng.sample(range(n), len(catalog))
-        forced = dict(zip(slots_, catalog, strict=True))
+        cover_slots = rng.sample(range(n), len(catalog))
+        forced = dict(zip(cover_slots, catalog, strict=True))
     seen: Counter[str] = Counter()
     for i in range(n):
         for _ in range(_ATTEMPTS):
